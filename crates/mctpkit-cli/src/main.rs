@@ -1,0 +1,35 @@
+//! `mctpkit`: decode, analyse and craft MCTP traffic.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod decode;
+
+/// MCTP toolkit: decode hex, analyse captures, craft packets.
+#[derive(Parser, Debug)]
+#[command(name = "mctpkit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Decode packets given as hex (arguments, or lines on stdin with `-`).
+    Decode(decode::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Decode(a) => decode::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mctpkit: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

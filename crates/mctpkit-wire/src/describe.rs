@@ -1,0 +1,237 @@
+//! One description per layer, three renderings.
+//!
+//! Every decoded layer implements [`Describe`]: a one-line `summary` and a
+//! `describe` walk that hands each field (name, value, meaning, byte offset
+//! and length) to a [`Visitor`]. The dissector's field tree, its JSON form
+//! and (later) the Python dict all come from this single walk, so the three
+//! can never disagree. Nothing here allocates: it works in `no_std`.
+
+use core::fmt;
+
+use crate::error::Layer;
+
+/// A field's value.
+#[derive(Clone, Copy)]
+pub enum Value<'a> {
+    /// An unsigned number shown in decimal (counts, sizes, sequence numbers).
+    Uint(u64),
+    /// An unsigned number shown in hex with `digits` digits (EIDs, codes, addresses).
+    Hex { value: u64, digits: u8 },
+    /// A flag bit.
+    Bool(bool),
+    /// Opaque bytes (shown as hex, JSON as a hex string).
+    Bytes(&'a [u8]),
+    /// Text.
+    Str(&'a str),
+    /// A computed rendering (a version number, a UUID); JSON as a string.
+    Display(&'a dyn fmt::Display),
+    /// No value (e.g. the completion code of a request).
+    Null,
+}
+
+impl<'a> Value<'a> {
+    /// A byte shown as `0x..`.
+    pub const fn hex8(v: u8) -> Self {
+        Value::Hex {
+            value: v as u64,
+            digits: 2,
+        }
+    }
+    /// A 16-bit value shown as `0x....`.
+    pub const fn hex16(v: u16) -> Self {
+        Value::Hex {
+            value: v as u64,
+            digits: 4,
+        }
+    }
+    /// A 32-bit value shown as `0x........`.
+    pub const fn hex32(v: u32) -> Self {
+        Value::Hex {
+            value: v as u64,
+            digits: 8,
+        }
+    }
+}
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Uint(v) => write!(f, "{v}"),
+            Value::Hex { value, digits } => {
+                write!(f, "0x{value:0width$x}", width = digits as usize)
+            }
+            Value::Bool(b) => f.write_str(if b { "1" } else { "0" }),
+            Value::Bytes(b) => {
+                for (i, x) in b.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{x:02x}")?;
+                }
+                Ok(())
+            }
+            Value::Str(s) => f.write_str(s),
+            Value::Display(d) => d.fmt(f),
+            Value::Null => f.write_str("-"),
+        }
+    }
+}
+
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// One field of a layer.
+#[derive(Clone, Copy, Debug)]
+pub struct Field<'a> {
+    /// snake_case spec name; the JSON key.
+    pub name: &'static str,
+    /// Byte offset from the start of the layer.
+    pub offset: usize,
+    /// Length in bytes (0 for derived fields such as `pec_ok`).
+    pub len: usize,
+    /// Bit range `(high, low)` inside the first byte, for sub-byte fields.
+    pub bits: Option<(u8, u8)>,
+    /// The value.
+    pub value: Value<'a>,
+    /// What the value means (an enum or flag name), if it has a name.
+    pub meaning: Option<&'a str>,
+}
+
+impl<'a> Field<'a> {
+    /// A whole-byte field.
+    pub const fn new(name: &'static str, offset: usize, len: usize, value: Value<'a>) -> Self {
+        Field {
+            name,
+            offset,
+            len,
+            bits: None,
+            value,
+            meaning: None,
+        }
+    }
+
+    /// A sub-byte field at bits `hi..=lo` of the byte at `offset`.
+    pub const fn bits(name: &'static str, offset: usize, hi: u8, lo: u8, value: Value<'a>) -> Self {
+        Field {
+            name,
+            offset,
+            len: 1,
+            bits: Some((hi, lo)),
+            value,
+            meaning: None,
+        }
+    }
+
+    /// A field computed by the decoder (no bytes of its own), e.g. `pec_ok`.
+    pub const fn derived(name: &'static str, value: Value<'a>) -> Self {
+        Field {
+            name,
+            offset: 0,
+            len: 0,
+            bits: None,
+            value,
+            meaning: None,
+        }
+    }
+
+    /// Attach the name of the value.
+    #[must_use]
+    pub const fn meaning(mut self, m: Option<&'a str>) -> Self {
+        self.meaning = m;
+        self
+    }
+}
+
+/// What kind of group [`Visitor::begin`] opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// A named sub-structure (JSON object).
+    Object,
+    /// A list of items (JSON array); items are opened with `ListItem`.
+    List,
+    /// One element of the enclosing list (JSON object inside the array).
+    ListItem,
+}
+
+/// Receives the fields of a layer in wire order.
+pub trait Visitor {
+    /// One field.
+    fn field(&mut self, field: &Field<'_>);
+    /// Open a group (`name` is ignored for list items). Offsets are relative
+    /// to the layer start, like field offsets.
+    fn begin(&mut self, name: &'static str, group: Group, offset: usize, len: usize);
+    /// Close the most recently opened group.
+    fn end(&mut self);
+}
+
+/// A decoded layer that can summarise and describe itself.
+pub trait Describe {
+    /// The layer (JSON key, title).
+    fn layer(&self) -> Layer;
+    /// One line in the style `NAME field field`, no trailing separator.
+    fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result;
+    /// Hand every field to `v`, in wire order.
+    fn describe(&self, v: &mut dyn Visitor);
+}
+
+/// Adapter: `write!(w, "{}", Summary(&layer))`.
+pub struct Summary<'a, D: ?Sized>(pub &'a D);
+
+impl<D: Describe + ?Sized> fmt::Display for Summary<'_, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.summary(f)
+    }
+}
+
+/// Shift every offset a visitor sees by `base` bytes: lets a layer describe
+/// a sub-structure with offsets relative to where that structure starts.
+pub struct Shifted<'v> {
+    pub inner: &'v mut dyn Visitor,
+    pub base: usize,
+}
+
+impl Visitor for Shifted<'_> {
+    fn field(&mut self, field: &Field<'_>) {
+        let mut f = *field;
+        if f.len > 0 || f.bits.is_some() {
+            f.offset += self.base;
+        }
+        self.inner.field(&f);
+    }
+    fn begin(&mut self, name: &'static str, group: Group, offset: usize, len: usize) {
+        self.inner.begin(name, group, offset + self.base, len);
+    }
+    fn end(&mut self) {
+        self.inner.end();
+    }
+}
+
+/// Render bytes as lowercase hex without separators (summaries of raw data).
+pub struct HexBytes<'a>(pub &'a [u8]);
+
+impl fmt::Display for HexBytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Render a 16-byte UUID in RFC 4122 text form, bytes in wire order.
+pub struct UuidText<'a>(pub &'a [u8; 16]);
+
+impl fmt::Display for UuidText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                f.write_str("-")?;
+            }
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}

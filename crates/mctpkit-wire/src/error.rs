@@ -1,0 +1,226 @@
+//! Decode errors that say which layer failed, where, and what was expected.
+//!
+//! Modelled on etherparse's `LenError`: an analyser must be able to print
+//! "control: truncated at offset 7: needed 3 bytes, had 1" for any input.
+
+use core::fmt;
+
+/// The protocol layer a field, an error or a decode belongs to.
+///
+/// `key()` is the stable snake_case name used as the JSON object key for the
+/// layer (and later as the Python attribute name); `title()` is for humans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Layer {
+    /// A capture file or text dump (pcap, pcapng, tcpdump text).
+    Capture,
+    /// Linux cooked capture header (SLL / SLL2).
+    Sll,
+    /// SMBus/I2C binding, DSP0237.
+    Smbus,
+    /// Serial binding, DSP0253.
+    Serial,
+    /// I3C binding, DSP0233.
+    I3c,
+    /// PCIe VDM binding, DSP0238.
+    PcieVdm,
+    /// USB binding, DSP0283.
+    Usb,
+    /// MCTP transport header, DSP0236 §8.1.
+    Mctp,
+    /// A reassembled MCTP message (type byte + body).
+    Message,
+    /// MCTP control message header and body, DSP0236 §11.
+    Control,
+    /// A message type this version does not decode yet.
+    Undecoded,
+}
+
+impl Layer {
+    /// Stable snake_case name (JSON key).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Layer::Capture => "capture",
+            Layer::Sll => "sll",
+            Layer::Smbus => "smbus",
+            Layer::Serial => "serial",
+            Layer::I3c => "i3c",
+            Layer::PcieVdm => "pcie_vdm",
+            Layer::Usb => "usb",
+            Layer::Mctp => "mctp",
+            Layer::Message => "message",
+            Layer::Control => "control",
+            Layer::Undecoded => "undecoded",
+        }
+    }
+
+    /// Human-readable name with the defining specification.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Layer::Capture => "Capture",
+            Layer::Sll => "Linux cooked capture",
+            Layer::Smbus => "SMBus/I2C binding (DSP0237)",
+            Layer::Serial => "Serial binding (DSP0253)",
+            Layer::I3c => "I3C binding (DSP0233)",
+            Layer::PcieVdm => "PCIe VDM binding (DSP0238)",
+            Layer::Usb => "USB binding (DSP0283)",
+            Layer::Mctp => "MCTP transport (DSP0236)",
+            Layer::Message => "MCTP message",
+            Layer::Control => "MCTP control (DSP0236)",
+            Layer::Undecoded => "Not yet decoded",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "kind"))]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input ended early: `needed` bytes were required from the layer
+    /// start, `available` were there.
+    Truncated { needed: usize, available: usize },
+    /// A field holds a value the layer cannot accept.
+    Invalid {
+        field: &'static str,
+        value: u32,
+        expected: &'static str,
+    },
+    /// A length field or the input is larger than the layer allows.
+    Oversize { max: usize, actual: usize },
+    /// A length field disagrees with the bytes present.
+    LengthMismatch {
+        field: &'static str,
+        declared: usize,
+        actual: usize,
+    },
+    /// Bytes left over after a fixed-size structure.
+    Trailing { extra: usize },
+    /// An output buffer is too small for `emit`.
+    BufferTooSmall { needed: usize, available: usize },
+}
+
+/// A decode (or encode) error: layer, byte offset and what was expected.
+///
+/// `offset` is relative to the start of the buffer that was handed to the
+/// failing parser; [`Error::shift`] re-bases it when a caller knows where that
+/// buffer sits inside a larger frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Error {
+    pub layer: Layer,
+    pub offset: usize,
+    pub kind: ErrorKind,
+}
+
+/// Result alias for this crate.
+pub type Result<T> = core::result::Result<T, Error>;
+
+impl Error {
+    /// The input for `layer` ended at `available` bytes where `needed` were required.
+    pub const fn truncated(layer: Layer, needed: usize, available: usize) -> Self {
+        Error {
+            layer,
+            offset: available,
+            kind: ErrorKind::Truncated { needed, available },
+        }
+    }
+
+    /// A field at `offset` holds `value`; `expected` says what would have been valid.
+    pub const fn invalid(
+        layer: Layer,
+        offset: usize,
+        field: &'static str,
+        value: u32,
+        expected: &'static str,
+    ) -> Self {
+        Error {
+            layer,
+            offset,
+            kind: ErrorKind::Invalid {
+                field,
+                value,
+                expected,
+            },
+        }
+    }
+
+    /// Output buffer too small for an encode.
+    pub const fn buffer_too_small(layer: Layer, needed: usize, available: usize) -> Self {
+        Error {
+            layer,
+            offset: 0,
+            kind: ErrorKind::BufferTooSmall { needed, available },
+        }
+    }
+
+    /// Re-base the offset by `base` bytes (the position of the layer's buffer
+    /// inside the enclosing frame).
+    #[must_use]
+    pub const fn shift(mut self, base: usize) -> Self {
+        self.offset += base;
+        self
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ErrorKind::Truncated { needed, available } => {
+                write!(f, "truncated: needed {needed} bytes, had {available}")
+            }
+            ErrorKind::Invalid {
+                field,
+                value,
+                expected,
+            } => write!(f, "invalid {field} {value:#x}: expected {expected}"),
+            ErrorKind::Oversize { max, actual } => {
+                write!(f, "oversize: {actual} bytes, at most {max} allowed")
+            }
+            ErrorKind::LengthMismatch {
+                field,
+                declared,
+                actual,
+            } => write!(f, "{field} says {declared} bytes but {actual} are present"),
+            ErrorKind::Trailing { extra } => write!(f, "{extra} unexpected trailing bytes"),
+            ErrorKind::BufferTooSmall { needed, available } => {
+                write!(
+                    f,
+                    "output buffer too small: needed {needed}, had {available}"
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: at offset {}: {}",
+            self.layer, self.offset, self.kind
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+/// Check that `buf` holds at least `needed` bytes for `layer`.
+#[inline]
+pub(crate) fn need(layer: Layer, buf: &[u8], needed: usize) -> Result<()> {
+    if buf.len() < needed {
+        Err(Error::truncated(layer, needed, buf.len()))
+    } else {
+        Ok(())
+    }
+}

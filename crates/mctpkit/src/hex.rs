@@ -1,0 +1,98 @@
+//! Lenient hex input: `01 0b`, `0x01 0x0b`, `01:0b`, `010b`, mixed.
+
+/// Why a hex string could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexError {
+    /// Byte offset of the problem in the input text.
+    pub position: usize,
+    /// What was wrong.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for HexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "hex input at character {}: {}",
+            self.position, self.reason
+        )
+    }
+}
+
+impl std::error::Error for HexError {}
+
+/// Parse hex bytes separated by spaces, commas, colons or dashes, each token
+/// optionally prefixed by `0x`. A token of several bytes (`010b0a`) is split
+/// into pairs; a single-digit token (`0x5`) is one byte.
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_whitespace() || matches!(c, b',' | b':' | b'-' | b';') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        if c == b'0' && matches!(bytes.get(i + 1), Some(b'x' | b'X')) {
+            j += 2;
+        }
+        let digits_start = j;
+        while j < bytes.len() && bytes[j].is_ascii_hexdigit() {
+            j += 1;
+        }
+        if j < bytes.len()
+            && !(bytes[j].is_ascii_whitespace() || matches!(bytes[j], b',' | b':' | b'-' | b';'))
+        {
+            return Err(HexError {
+                position: j,
+                reason: "not a hex digit",
+            });
+        }
+        let digits = &text[digits_start..j];
+        if digits.is_empty() {
+            return Err(HexError {
+                position: start,
+                reason: "0x without digits",
+            });
+        }
+        if digits.len() <= 2 {
+            out.push(u8::from_str_radix(digits, 16).unwrap_or(0));
+        } else if digits.len() % 2 == 0 {
+            for k in (0..digits.len()).step_by(2) {
+                out.push(u8::from_str_radix(&digits[k..k + 2], 16).unwrap_or(0));
+            }
+        } else {
+            return Err(HexError {
+                position: start,
+                reason: "odd number of hex digits in a multi-byte token",
+            });
+        }
+        i = j;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        assert_eq!(parse_hex("01 0b 0A").unwrap(), [1, 0x0b, 0x0a]);
+        assert_eq!(parse_hex("0x01 0x0b").unwrap(), [1, 0x0b]);
+        assert_eq!(parse_hex("01:0b:0a").unwrap(), [1, 0x0b, 0x0a]);
+        assert_eq!(parse_hex("010b0a").unwrap(), [1, 0x0b, 0x0a]);
+        assert_eq!(parse_hex("0x5,0x10").unwrap(), [5, 0x10]);
+        assert_eq!(parse_hex("").unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn errors() {
+        assert!(parse_hex("0g").is_err());
+        assert!(parse_hex("0x").is_err());
+        assert!(parse_hex("123").is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! mctpkit: the MCTP dissector, capture readers and writers, and the analyser.
+//!
+//! The wire formats live in [`mctpkit_wire`] (no_std); this crate turns
+//! bytes into readable decodes and whole captures into reassembled,
+//! checked conversations.
+
+pub mod dissect;
+pub mod hex;
+pub mod render;
+
+pub use dissect::{dissect, Dissection, Problem};
+pub use mctpkit_wire as wire;
+pub use mctpkit_wire::binding::BindingKind;
