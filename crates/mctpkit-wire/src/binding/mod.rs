@@ -19,6 +19,19 @@ pub enum BindingKind {
     /// (Linux cooked captures, AF_MCTP, libmctp's capture).
     #[default]
     None,
+    /// SMBus/I2C block write starting with the destination address byte (DSP0237).
+    Smbus,
+    /// SMBus/I2C block write without the destination address byte, starting
+    /// at command code 0x0F (IPMI Master Write-Read, some mailboxes).
+    SmbusNoDest,
+    /// Serial frame `7E 01 len ... FCS 7E` (DSP0253).
+    Serial,
+    /// I3C private write: MCTP packet followed by a PEC byte (DSP0233).
+    I3c,
+    /// PCIe VDM TLP header then MCTP packet (DSP0238).
+    PcieVdm,
+    /// USB transfer: DMTF header then MCTP packet (DSP0283).
+    Usb,
 }
 
 impl BindingKind {
@@ -26,6 +39,12 @@ impl BindingKind {
     pub const fn cli_name(self) -> &'static str {
         match self {
             BindingKind::None => "none",
+            BindingKind::Smbus => "smbus",
+            BindingKind::SmbusNoDest => "smbus-no-dest",
+            BindingKind::Serial => "serial",
+            BindingKind::I3c => "i3c",
+            BindingKind::PcieVdm => "pcie-vdm",
+            BindingKind::Usb => "usb",
         }
     }
 }
@@ -68,6 +87,14 @@ impl<'a> Frame<'a> {
                 let _ = bytes;
                 Ok(None)
             }
+            // Filled in by the binding modules.
+            _ => Err(crate::error::Error::invalid(
+                Layer::Mctp,
+                0,
+                "binding",
+                kind as u32,
+                "a supported binding",
+            )),
         }
     }
 
