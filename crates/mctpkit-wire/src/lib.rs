@@ -22,6 +22,7 @@ pub mod binding;
 pub mod control;
 pub mod describe;
 pub mod error;
+pub mod fragment;
 pub mod mctp;
 pub mod message;
 
