@@ -1,0 +1,67 @@
+//! Full dissection + one-line summary, packets/s, on a mixed set of packets.
+//!
+//! `cargo bench -p mctpkit --bench dissect`
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mctpkit::{dissect, render, BindingKind};
+use std::hint::black_box;
+
+/// A mix of control requests/responses, fragments and other message types.
+fn mix() -> Vec<(BindingKind, Vec<u8>)> {
+    let hex = |s: &str| mctpkit::hex::parse_hex(s).unwrap();
+    let mut v = vec![
+        (
+            BindingKind::None,
+            hex("01 0b 0a c5 00 00 0a 00 ff 01 01 0a 02 00 04 01 00"),
+        ),
+        (BindingKind::None, hex("01 00 0a cf 00 91 01 00 1d")),
+        (BindingKind::None, hex("01 09 08 c8 00 80 02")),
+        (BindingKind::None, hex("01 08 09 c0 00 00 02 00 09 00 00")),
+        (
+            BindingKind::None,
+            hex("01 08 09 c1 00 01 05 00 03 00 01 05"),
+        ),
+        (
+            BindingKind::None,
+            hex("01 08 09 c2 00 02 04 00 02 f1 f3 f1 00 f1 f2 ff 00"),
+        ),
+        (BindingKind::None, hex("01 09 08 c9 01 80 02 00 00")),
+    ];
+    let mut frag = vec![0x01, 0x09, 0x08, 0x98];
+    frag.extend(std::iter::repeat_n(0x5A, 64));
+    v.push((BindingKind::None, frag));
+    v
+}
+
+fn bench(c: &mut Criterion) {
+    let pkts = mix();
+    let mut g = c.benchmark_group("dissect");
+    g.throughput(Throughput::Elements(pkts.len() as u64));
+    let mut line = String::with_capacity(512);
+    g.bench_function("dissect_only", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (k, p) in &pkts {
+                let d = dissect(*k, black_box(p));
+                n += d.mctp.is_some() as usize;
+            }
+            n
+        })
+    });
+    g.bench_function("dissect_summary", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for (k, p) in &pkts {
+                line.clear();
+                let d = dissect(*k, black_box(p));
+                render::summary(&d, &mut line);
+                n += line.len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
