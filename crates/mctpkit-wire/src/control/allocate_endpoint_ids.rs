@@ -158,6 +158,12 @@ impl<'a> ControlBody<'a> for AllocateEndpointIdsResponse {
             .meaning(self.allocation_status.name()),
         );
         uint8(v, "eid_pool_size", 1, self.eid_pool_size);
-        hex8(v, "first_eid", 2, self.first_eid, eid_meaning(self.first_eid));
+        hex8(
+            v,
+            "first_eid",
+            2,
+            self.first_eid,
+            eid_meaning(self.first_eid),
+        );
     }
 }

@@ -394,7 +394,7 @@ impl<'a> Body<'a> {
         let at = self.decoded_len();
         v.field(&Field::new("trailing", at, t.len(), Value::Bytes(t)));
         if let Some(e) = self.trailing_error() {
-            v.field(&Field::derived("error", Value::Display(&e)));
+            v.field(&Field::derived("error", Value::Display(&e.kind)));
         }
     }
 }
@@ -403,6 +403,6 @@ fn summary_trailing(t: &[u8], w: &mut dyn fmt::Write) -> fmt::Result {
     if t.is_empty() {
         Ok(())
     } else {
-        write!(w, " / !! {} trailing bytes", t.len())
+        write!(w, " (+{} trailing bytes)", t.len())
     }
 }

@@ -81,7 +81,11 @@ impl ControlBuilder<NoBody> {
     /// A SUCCESS response answering `request`: same command and instance ID.
     pub const fn reply_to(request: &Header) -> Self {
         ControlBuilder {
-            header: Header::response(request.command, request.instance_id, CompletionCode::Success),
+            header: Header::response(
+                request.command,
+                request.instance_id,
+                CompletionCode::Success,
+            ),
             body: NoBody,
         }
     }
@@ -464,7 +468,10 @@ pub fn get_network_id_request(iid: u8) -> ControlBuilder {
 }
 
 /// Get Network ID response (0x0E).
-pub fn get_network_id_response(iid: u8, network_id: [u8; 16]) -> ControlBuilder<GetNetworkIdResponse> {
+pub fn get_network_id_response(
+    iid: u8,
+    network_id: [u8; 16],
+) -> ControlBuilder<GetNetworkIdResponse> {
     req(iid, GetNetworkIdResponse { uuid: network_id })
 }
 

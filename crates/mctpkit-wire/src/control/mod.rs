@@ -36,6 +36,9 @@ pub mod uuid;
 pub mod vendor_defined_support;
 pub mod version_support;
 
+#[cfg(test)]
+mod tests;
+
 pub use allocate_endpoint_ids::{
     AllocateEidsOperation, AllocateEndpointIdsRequest, AllocateEndpointIdsResponse,
     AllocationStatus,
@@ -66,7 +69,9 @@ pub use vendor_defined_support::{
     GetVendorDefinedMessageSupportRequest, GetVendorDefinedMessageSupportResponse, VendorId,
     VendorIdFormat,
 };
-pub use version_support::{GetMctpVersionSupportRequest, GetMctpVersionSupportResponse, VersionEntry};
+pub use version_support::{
+    GetMctpVersionSupportRequest, GetMctpVersionSupportResponse, VersionEntry,
+};
 
 /// Byte positions in a control message (from the type byte).
 pub mod field {
@@ -346,13 +351,11 @@ impl<'a> Message<'a> {
     /// The body's problem (decode error or trailing bytes), with the offset
     /// relative to the type byte.
     pub fn problem(&self) -> Option<Error> {
-        self.body
-            .error()
-            .map(|e| match self.body {
-                // `Message::parse` already re-based a Malformed error.
-                Body::Malformed { .. } => e,
-                _ => e.shift(self.header.buffer_len()),
-            })
+        self.body.error().map(|e| match self.body {
+            // `Message::parse` already re-based a Malformed error.
+            Body::Malformed { .. } => e,
+            _ => e.shift(self.header.buffer_len()),
+        })
     }
 
     /// Bytes `emit_bytes` writes: header + body.

@@ -94,7 +94,13 @@ impl<'a> ControlBody<'a> for QueryHopRequest {
     }
 
     fn describe(&self, v: &mut dyn Visitor) {
-        hex8(v, "target_eid", 0, self.target_eid, eid_meaning(self.target_eid));
+        hex8(
+            v,
+            "target_eid",
+            0,
+            self.target_eid,
+            eid_meaning(self.target_eid),
+        );
         describe_type(v, self.message_type);
     }
 }

@@ -129,7 +129,12 @@ impl<'a> ControlBody<'a> for QueryRateLimitResponse {
             12,
             self.min_supported_transmit_data_rate_limit,
         );
-        u32_field(v, "max_supported_burst_size", 16, self.max_supported_burst_size);
+        u32_field(
+            v,
+            "max_supported_burst_size",
+            16,
+            self.max_supported_burst_size,
+        );
         u32_field(v, "present_burst_setting", 20, self.present_burst_setting);
         u32_field(
             v,

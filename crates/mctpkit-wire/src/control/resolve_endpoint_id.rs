@@ -77,7 +77,13 @@ impl<'a> ControlBody<'a> for ResolveEndpointIdResponse<'a> {
     }
 
     fn describe(&self, v: &mut dyn Visitor) {
-        hex8(v, "bridge_eid", 0, self.bridge_eid, eid_meaning(self.bridge_eid));
+        hex8(
+            v,
+            "bridge_eid",
+            0,
+            self.bridge_eid,
+            eid_meaning(self.bridge_eid),
+        );
         v.field(&Field::new(
             "physical_address",
             1,

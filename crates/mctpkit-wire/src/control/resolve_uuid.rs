@@ -204,7 +204,12 @@ impl<'a> ControlBody<'a> for ResolveUuidResponse<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(w, " / {} entries", self.entries.len())?;
         for e in self.entries.iter() {
-            write!(w, " [0x{:02x} addr {}]", e.eid, HexBytes(e.physical_address))?;
+            write!(
+                w,
+                " [0x{:02x} addr {}]",
+                e.eid,
+                HexBytes(e.physical_address)
+            )?;
         }
         Ok(())
     }

@@ -29,7 +29,9 @@ use core::fmt;
 use crate::describe::{Field, HexBytes, Value, Visitor};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
-use super::common::{byte, bytes, eid_meaning, hex8, uint8, ControlBody, EmitBody, Entries, ListBody, ListEntry};
+use super::common::{
+    byte, bytes, eid_meaning, hex8, uint8, ControlBody, EmitBody, Entries, ListBody, ListEntry,
+};
 use super::routing_table_entries::EntryType;
 use super::Command;
 
@@ -71,11 +73,23 @@ impl<'a> ListEntry<'a> for RoutingInfoUpdateEntry<'a> {
 
     fn describe_entry(&self, v: &mut dyn Visitor) {
         v.field(
-            &Field::bits("entry_type", 0, 3, 0, Value::Uint(self.entry_type.value().into()))
-                .meaning(self.entry_type.name()),
+            &Field::bits(
+                "entry_type",
+                0,
+                3,
+                0,
+                Value::Uint(self.entry_type.value().into()),
+            )
+            .meaning(self.entry_type.name()),
         );
         uint8(v, "eid_range_size", 1, self.eid_range_size);
-        hex8(v, "first_eid", 2, self.first_eid, eid_meaning(self.first_eid));
+        hex8(
+            v,
+            "first_eid",
+            2,
+            self.first_eid,
+            eid_meaning(self.first_eid),
+        );
         v.field(&Field::new(
             "physical_address",
             3,

@@ -178,8 +178,7 @@ impl<'a> ControlBody<'a> for GetMctpVersionSupportResponse<'a> {
 
     fn parse_prefix(data: &'a [u8]) -> Result<(Self, usize)> {
         let count = byte(data, 0)?;
-        let (entries, n) =
-            Entries::parse(&data[1..], count.into(), 0).map_err(|e| e.shift(1))?;
+        let (entries, n) = Entries::parse(&data[1..], count.into(), 0).map_err(|e| e.shift(1))?;
         Ok((
             GetMctpVersionSupportResponse {
                 version_number_entries: entries,
