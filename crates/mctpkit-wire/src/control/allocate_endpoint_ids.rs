@@ -102,14 +102,8 @@ impl<'a> ControlBody<'a> for AllocateEndpointIdsRequest {
 
     fn describe(&self, v: &mut dyn Visitor) {
         v.field(
-            &Field::bits(
-                "operation",
-                0,
-                1,
-                0,
-                Value::Uint(self.operation.value().into()),
-            )
-            .meaning(self.operation.name()),
+            &Field::bits("operation", 0, 1, 0, Value::hex8(self.operation.value()))
+                .meaning(self.operation.name()),
         );
         uint8(v, "eid_pool_size", 1, self.eid_pool_size);
         hex8(
@@ -153,7 +147,7 @@ impl<'a> ControlBody<'a> for AllocateEndpointIdsResponse {
                 0,
                 1,
                 0,
-                Value::Uint(self.allocation_status.value().into()),
+                Value::hex8(self.allocation_status.value()),
             )
             .meaning(self.allocation_status.name()),
         );

@@ -101,7 +101,7 @@ impl<'a> ControlBody<'a> for GetEndpointIdResponse {
                 field::TYPE,
                 5,
                 4,
-                Value::Uint(self.endpoint_type.value().into()),
+                Value::hex8(self.endpoint_type.value()),
             )
             .meaning(self.endpoint_type.name()),
         );
@@ -111,7 +111,7 @@ impl<'a> ControlBody<'a> for GetEndpointIdResponse {
                 field::TYPE,
                 1,
                 0,
-                Value::Uint(self.eid_type.value().into()),
+                Value::hex8(self.eid_type.value()),
             )
             .meaning(self.eid_type.name()),
         );

@@ -73,14 +73,8 @@ impl<'a> ListEntry<'a> for RoutingInfoUpdateEntry<'a> {
 
     fn describe_entry(&self, v: &mut dyn Visitor) {
         v.field(
-            &Field::bits(
-                "entry_type",
-                0,
-                3,
-                0,
-                Value::Uint(self.entry_type.value().into()),
-            )
-            .meaning(self.entry_type.name()),
+            &Field::bits("entry_type", 0, 3, 0, Value::hex8(self.entry_type.value()))
+                .meaning(self.entry_type.name()),
         );
         uint8(v, "eid_range_size", 1, self.eid_range_size);
         hex8(

@@ -115,14 +115,8 @@ impl<'a> ListEntry<'a> for RoutingTableEntry<'a> {
             eid_meaning(self.starting_eid),
         );
         v.field(
-            &Field::bits(
-                "entry_type",
-                2,
-                7,
-                6,
-                Value::Uint(self.entry_type.value().into()),
-            )
-            .meaning(self.entry_type.name()),
+            &Field::bits("entry_type", 2, 7, 6, Value::hex8(self.entry_type.value()))
+                .meaning(self.entry_type.name()),
         );
         v.field(
             &Field::bits("static_entry", 2, 5, 5, Value::Bool(self.static_entry)).meaning(Some(

@@ -112,7 +112,7 @@ impl<'a> ControlBody<'a> for SetEndpointIdRequest {
                 field::OPERATION,
                 1,
                 0,
-                Value::Uint(self.operation.value().into()),
+                Value::hex8(self.operation.value()),
             )
             .meaning(self.operation.name()),
         );
@@ -189,7 +189,7 @@ impl<'a> ControlBody<'a> for SetEndpointIdResponse {
                 field::STATUS,
                 5,
                 4,
-                Value::Uint(self.eid_assignment_status.value().into()),
+                Value::hex8(self.eid_assignment_status.value()),
             )
             .meaning(self.eid_assignment_status.name()),
         );
@@ -199,7 +199,7 @@ impl<'a> ControlBody<'a> for SetEndpointIdResponse {
                 field::STATUS,
                 1,
                 0,
-                Value::Uint(self.eid_allocation_status.value().into()),
+                Value::hex8(self.eid_allocation_status.value()),
             )
             .meaning(self.eid_allocation_status.name()),
         );

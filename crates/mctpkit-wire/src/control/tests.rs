@@ -131,7 +131,7 @@ fn set_endpoint_id_request_fixture() {
     );
     reencodes(&b);
     let f = fields(&m);
-    assert!(has(&f, "operation=0 (Set EID) @3+1"), "{f:?}");
+    assert!(has(&f, "operation=0x00 (Set EID) @3+1"), "{f:?}");
     assert!(has(&f, "eid=0x1d @4+1"), "{f:?}");
 }
 
