@@ -72,12 +72,7 @@ impl<'a> Dissection<'a> {
             .filter(|(_, h)| h.repr.version != mctp::HEADER_VERSION)
             .map(|(_, h)| Problem::UnsupportedVersion(h.repr.version));
         let body = self.message.and_then(|(o, m)| match m {
-            Message::Control(c) => match c.body {
-                mctpkit_wire::control::Body::Malformed { error, .. } => {
-                    Some(Problem::Decode(error.shift(o)))
-                }
-                _ => None,
-            },
+            Message::Control(c) => c.problem().map(|e| Problem::Decode(e.shift(o))),
             _ => None,
         });
         integrity

@@ -18,9 +18,60 @@ use crate::describe::{Describe, Field, Value, Visitor};
 use crate::error::{need, Error, Layer, Result};
 use crate::macros::open_enum;
 
+pub mod allocate_endpoint_ids;
 pub mod body;
+pub mod builder;
+pub mod common;
+pub mod get_endpoint_id;
+pub mod message_type_support;
+pub mod query_hop;
+pub mod rate_limit;
+pub mod resolve_endpoint_id;
+pub mod resolve_uuid;
+pub mod routing_info_update;
+pub mod routing_table_entries;
+pub mod set_endpoint_id;
+pub mod supported_interfaces;
+pub mod uuid;
+pub mod vendor_defined_support;
+pub mod version_support;
 
-pub use body::Body;
+#[cfg(test)]
+mod tests;
+
+pub use allocate_endpoint_ids::{
+    AllocateEidsOperation, AllocateEndpointIdsRequest, AllocateEndpointIdsResponse,
+    AllocationStatus,
+};
+pub use body::{Body, Request, Response};
+pub use builder::ControlBuilder;
+pub use common::{BindingId, ControlBody, EmitBody, Entries, EntryIter, ListBody, ListEntry};
+pub use get_endpoint_id::{EidType, EndpointType, GetEndpointIdResponse};
+pub use message_type_support::{GetMessageTypeSupportResponse, MessageTypeEntry, MessageTypeList};
+pub use query_hop::{QueryHopRequest, QueryHopResponse};
+pub use rate_limit::{
+    QueryRateLimitResponse, RequestTxRateLimitRequest, RequestTxRateLimitResponse,
+    UpdateRateLimitRequest,
+};
+pub use resolve_endpoint_id::{ResolveEndpointIdRequest, ResolveEndpointIdResponse};
+pub use resolve_uuid::{ResolveUuidRequest, ResolveUuidResponse, ResolvedUuidEntry};
+pub use routing_info_update::{RoutingInfoUpdateEntry, RoutingInformationUpdateRequest};
+pub use routing_table_entries::{
+    EntryType, GetRoutingTableEntriesRequest, GetRoutingTableEntriesResponse, RoutingTableEntry,
+};
+pub use set_endpoint_id::{
+    EidAllocationStatus, EidAssignmentStatus, SetEidOperation, SetEndpointIdRequest,
+    SetEndpointIdResponse,
+};
+pub use supported_interfaces::{InterfaceEntry, QuerySupportedInterfacesResponse};
+pub use uuid::{GetEndpointUuidResponse, GetNetworkIdResponse};
+pub use vendor_defined_support::{
+    GetVendorDefinedMessageSupportRequest, GetVendorDefinedMessageSupportResponse, VendorId,
+    VendorIdFormat,
+};
+pub use version_support::{
+    GetMctpVersionSupportRequest, GetMctpVersionSupportResponse, VersionEntry,
+};
 
 /// Byte positions in a control message (from the type byte).
 pub mod field {
@@ -295,6 +346,16 @@ impl<'a> Message<'a> {
             raw: data,
         });
         Ok(Message { header, body })
+    }
+
+    /// The body's problem (decode error or trailing bytes), with the offset
+    /// relative to the type byte.
+    pub fn problem(&self) -> Option<Error> {
+        self.body.error().map(|e| match self.body {
+            // `Message::parse` already re-based a Malformed error.
+            Body::Malformed { .. } => e,
+            _ => e.shift(self.header.buffer_len()),
+        })
     }
 
     /// Bytes `emit_bytes` writes: header + body.
