@@ -220,7 +220,11 @@ fn truncated_record_at_eof_ends_with_one_error() {
     let cap = Capture::from_bytes(file).unwrap();
     let recs = items(&cap);
     assert_eq!(recs.len(), 2);
-    assert!(recs[1].as_ref().unwrap_err().message.contains("header truncated"));
+    assert!(recs[1]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .contains("header truncated"));
 }
 
 #[test]

@@ -64,7 +64,11 @@ fn two_interfaces_different_link_types_and_tsresol() {
 #[test]
 fn simple_packet_block_uses_interface_zero_and_drops_padding() {
     let rec = cat(&[&sll(0, 290, &[], 0x00FA), &SET_EID_RESP]); // 27 bytes, padded to 28
-    let file = cat(&[&ng_shb(true), &ng_idb(true, 113, None, None), &ng_spb(true, &rec)]);
+    let file = cat(&[
+        &ng_shb(true),
+        &ng_idb(true, 113, None, None),
+        &ng_spb(true, &rec),
+    ]);
     let cap = Capture::from_bytes(file).unwrap();
     let r = cap.records().next().unwrap().unwrap();
     assert_eq!(r.ts, None);
@@ -107,7 +111,11 @@ fn packet_on_undescribed_interface_is_an_error() {
     ]);
     let cap = Capture::from_bytes(file).unwrap();
     let recs = items(&cap);
-    assert!(recs[0].as_ref().unwrap_err().message.contains("interface 3"));
+    assert!(recs[0]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .contains("interface 3"));
     assert!(recs[1].is_ok());
 }
 
@@ -167,7 +175,11 @@ fn caplen_past_block_is_a_record_error_and_iteration_goes_on() {
     let cap = Capture::from_bytes(file).unwrap();
     let recs = items(&cap);
     assert_eq!(recs.len(), 2);
-    assert!(recs[0].as_ref().unwrap_err().message.contains("captured length 200"));
+    assert!(recs[0]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .contains("captured length 200"));
     assert_eq!(recs[1].as_ref().unwrap().index, 2);
 }
 

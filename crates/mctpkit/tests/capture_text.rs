@@ -9,8 +9,8 @@ use mctpkit::capture::{
 use mctpkit::BindingKind;
 
 const GET_UUID_RESP: [u8; 24] = [
-    0x01, 0x0a, 0x43, 0xc2, 0x00, 0x02, 0x03, 0x00, 0x4d, 0x43, 0x54, 0x50, 0x20, 0x4b, 0x49,
-    0x54, 0xe4, 0xb2, 0xb5, 0xa8, 0xa0, 0xc1, 0xd2, 0xe3,
+    0x01, 0x0a, 0x43, 0xc2, 0x00, 0x02, 0x03, 0x00, 0x4d, 0x43, 0x54, 0x50, 0x20, 0x4b, 0x49, 0x54,
+    0xe4, 0xb2, 0xb5, 0xa8, 0xa0, 0xc1, 0xd2, 0xe3,
 ];
 
 fn opts(date: &str) -> CaptureOptions {
@@ -39,7 +39,10 @@ const T10: i64 = 1_777_629_600;
 
 #[test]
 fn sample_file_dash_x_upper() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/capture/tcpdump-X.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/capture/tcpdump-X.txt"
+    );
     let cap = Capture::open_with(path, &opts("2026-05-01")).unwrap();
     assert_eq!(cap.format(), Format::TcpdumpText);
     assert_eq!(cap.text_record_count(), Some(3));
@@ -167,8 +170,14 @@ fn double_x_strips_cooked_headers() {
     let cap = open(text, &opts("2026-05-01"));
     let recs = items(&cap);
     assert_eq!(ok_data(&recs), vec![&SET_EID_REQ[..], &SET_EID_RESP[..]]);
-    assert_eq!(recs[0].as_ref().unwrap().direction, Some(Direction::Outgoing));
-    assert_eq!(recs[1].as_ref().unwrap().direction, Some(Direction::Incoming));
+    assert_eq!(
+        recs[0].as_ref().unwrap().direction,
+        Some(Direction::Outgoing)
+    );
+    assert_eq!(
+        recs[1].as_ref().unwrap().direction,
+        Some(Direction::Incoming)
+    );
     assert_eq!(recs[1].as_ref().unwrap().orig_len, 11);
 }
 
@@ -204,7 +213,11 @@ fn dump_starting_mid_packet() {
     let cap = open(text, &opts("2026-05-01"));
     let recs = items(&cap);
     assert_eq!(recs.len(), 2);
-    assert!(recs[0].as_ref().unwrap_err().message.contains("no packet start"));
+    assert!(recs[0]
+        .as_ref()
+        .unwrap_err()
+        .message
+        .contains("no packet start"));
     assert_eq!(recs[1].as_ref().unwrap().data, &SET_EID_REQ);
 }
 

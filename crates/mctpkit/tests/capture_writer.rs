@@ -24,8 +24,12 @@ fn tmpdir(name: &str) -> std::path::PathBuf {
 #[test]
 fn writes_exact_bytes() {
     let mut w = PcapWriter::new(Vec::new()).unwrap();
-    w.write_packet(ts(1_777_629_600, 123_456_789), Direction::Outgoing, &SET_EID_REQ)
-        .unwrap();
+    w.write_packet(
+        ts(1_777_629_600, 123_456_789),
+        Direction::Outgoing,
+        &SET_EID_REQ,
+    )
+    .unwrap();
     let out = w.into_inner().unwrap();
     #[rustfmt::skip]
     let want: Vec<u8> = vec![
@@ -59,8 +63,12 @@ fn golden_file_matches_writer() {
     .unwrap();
     w.write_packet(ts(1_777_629_600, 1), Direction::Outgoing, &SET_EID_REQ)
         .unwrap();
-    w.write_packet(ts(1_777_629_600, 2_000_001), Direction::Incoming, &SET_EID_RESP)
-        .unwrap();
+    w.write_packet(
+        ts(1_777_629_600, 2_000_001),
+        Direction::Incoming,
+        &SET_EID_RESP,
+    )
+    .unwrap();
     let out = w.into_inner().unwrap();
     let golden = include_bytes!("data/capture/sll2-set-eid.pcap");
     assert_eq!(&out[..], &golden[..]);
@@ -81,7 +89,8 @@ fn round_trip_with_our_reader() {
             .unwrap();
         w.write_packet(ts(11, 0), Direction::Incoming, &SET_EID_RESP)
             .unwrap();
-        w.write_packet(ts(12, 5_000), Direction::Incoming, &[]).unwrap();
+        w.write_packet(ts(12, 5_000), Direction::Incoming, &[])
+            .unwrap();
         assert_eq!(w.packets_written(), 3);
         let cap = Capture::from_bytes(w.into_inner().unwrap()).unwrap();
         assert_eq!(cap.format(), Format::Pcap);
@@ -137,7 +146,9 @@ fn round_trip_with_pcap_parser() {
 #[test]
 fn rejects_unrepresentable_packets() {
     let mut w = PcapWriter::new(Vec::new()).unwrap();
-    assert!(w.write_packet(ts(-1, 0), Direction::Incoming, &[1]).is_err());
+    assert!(w
+        .write_packet(ts(-1, 0), Direction::Incoming, &[1])
+        .is_err());
     assert!(w
         .write_packet(ts(i64::from(u32::MAX) + 1, 0), Direction::Incoming, &[1])
         .is_err());
@@ -152,8 +163,12 @@ fn rejects_unrepresentable_packets() {
         },
     )
     .unwrap();
-    assert!(small.write_packet(ts(0, 0), Direction::Incoming, &[0; 5]).is_err());
-    assert!(small.write_packet(ts(0, 0), Direction::Incoming, &[0; 4]).is_ok());
+    assert!(small
+        .write_packet(ts(0, 0), Direction::Incoming, &[0; 5])
+        .is_err());
+    assert!(small
+        .write_packet(ts(0, 0), Direction::Incoming, &[0; 4])
+        .is_ok());
     assert_eq!(small.packets_written(), 1);
 }
 
