@@ -309,6 +309,24 @@ proptest! {
         read_records_count(cat(&[&head, &body]));
     }
 
+    /// Well-framed pcapng blocks with random bodies (exercises the IDB,
+    /// EPB, SPB and obsolete PB parsers and option walking).
+    #[test]
+    fn random_pcapng_blocks_never_panic(
+        le in any::<bool>(),
+        blocks in proptest::collection::vec(
+            (prop_oneof![Just(1u32), Just(2), Just(3), Just(6), Just(0x0A0D_0D0A), any::<u32>()],
+             proptest::collection::vec(any::<u8>(), 0..80)),
+            0..8,
+        ),
+    ) {
+        let mut file = ng_shb(le);
+        for (t, body) in &blocks {
+            file.extend(ng_block(le, *t, body));
+        }
+        read_records_count(file);
+    }
+
     /// Text-like noise: tcpdump-ish tokens in random order.
     #[test]
     fn random_text_never_panics(
