@@ -134,6 +134,14 @@ impl Warnings {
     }
 }
 
+impl IntoIterator for Warnings {
+    type Item = Error;
+    type IntoIter = core::iter::Flatten<core::array::IntoIter<Option<Error>, { Warnings::CAPACITY }>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter().flatten()
+    }
+}
+
 /// Options for [`Frame::parse_with`]: facts the bytes alone don't carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
