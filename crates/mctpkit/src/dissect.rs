@@ -10,8 +10,8 @@
 //! slice of the input, and a [`Dissection`] only borrows). [`dissect_all`]
 //! walks inputs holding several frames, such as USB transfers.
 
-use mctpkit_wire::binding::{BindingKind, Frame, Integrity, ParseOptions};
 use mctpkit_wire::binding::serial;
+use mctpkit_wire::binding::{BindingKind, Frame, Integrity, ParseOptions};
 use mctpkit_wire::mctp;
 use mctpkit_wire::message::Message;
 use mctpkit_wire::{Describe, Error, ErrorKind, Layer};
@@ -267,7 +267,10 @@ impl<'a> Iterator for DissectAll<'a> {
                 let len = frame.frame_len().clamp(1, rest.len());
                 self.shared_flag = matches!(frame, Frame::Serial(s) if s.closing_flag);
                 self.pos += len;
-                Some((at, dissect_with(self.binding, &rest[..len], &self.opts, None)))
+                Some((
+                    at,
+                    dissect_with(self.binding, &rest[..len], &self.opts, None),
+                ))
             }
             Ok(None) => {
                 self.done = true;
@@ -340,11 +343,21 @@ mod tests {
         assert_eq!(d.mctp_bytes(), Some(&SMBUS_RSP[4..15]));
         assert!(matches!(d.message, Some((8, Message::Control(_)))));
         let s = summary(&d);
-        assert!(s.starts_with("SMBus 0x10<-0x32 PEC ok / MCTP 0A<-43"), "{s}");
+        assert!(
+            s.starts_with("SMBus 0x10<-0x32 PEC ok / MCTP 0A<-43"),
+            "{s}"
+        );
         let mut j = String::new();
         crate::render::json(&d, &mut j);
         let v: serde_json::Value = serde_json::from_str(&j).unwrap();
-        for k in ["dst_addr", "src_addr", "byte_count", "pec", "pec_ok", "command"] {
+        for k in [
+            "dst_addr",
+            "src_addr",
+            "byte_count",
+            "pec",
+            "pec_ok",
+            "command",
+        ] {
             assert!(v["smbus"].get(k).is_some(), "{k} in {j}");
         }
         assert_eq!(v["smbus"]["pec_ok"], true);
@@ -378,7 +391,9 @@ mod tests {
     #[test]
     fn serial_escaped_frame_needs_scratch() {
         // Set Endpoint ID response with EID 0x7E: escaped in the frame.
-        let packet = [0x01, 0x0A, 0x7E, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x7E, 0x00];
+        let packet = [
+            0x01, 0x0A, 0x7E, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x7E, 0x00,
+        ];
         let mut f = [0u8; 40];
         let n = serial::Repr::default().emit_frame(&packet, &mut f).unwrap();
         let d = dissect(BindingKind::Serial, &f[..n]);
@@ -386,13 +401,20 @@ mod tests {
         assert!(d.message.is_none());
         assert!(d.error.is_some());
         let mut scratch = [0u8; SCRATCH_LEN];
-        let d = dissect_with(BindingKind::Serial, &f[..n], &ParseOptions::default(), Some(&mut scratch));
+        let d = dissect_with(
+            BindingKind::Serial,
+            &f[..n],
+            &ParseOptions::default(),
+            Some(&mut scratch),
+        );
         assert!(d.error.is_none(), "{:?}", d.error);
         assert_eq!(d.mctp_bytes(), Some(&packet[..]));
         assert!(d.message.is_some());
         assert!(summary(&d).starts_with("Serial len=11 esc=2 FCS ok / MCTP 0A<-7E"));
         // Unescaped frame: no scratch needed; trailing garbage is a problem.
-        let plain = [0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00];
+        let plain = [
+            0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00,
+        ];
         let n = serial::Repr::default().emit_frame(&plain, &mut f).unwrap();
         f[n] = 0x55;
         let d = dissect(BindingKind::Serial, &f[..n + 1]);
@@ -420,13 +442,19 @@ mod tests {
 
     #[test]
     fn serial_frames_back_to_back() {
-        let plain = [0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00];
+        let plain = [
+            0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00,
+        ];
         let mut s = [0u8; 64];
         let n = serial::Repr::default().emit_frame(&plain, &mut s).unwrap();
-        let m = serial::Repr::default().emit_frame(&plain, &mut s[n - 1..]).unwrap();
+        let m = serial::Repr::default()
+            .emit_frame(&plain, &mut s[n - 1..])
+            .unwrap();
         let all: Vec<_> = dissect_all(BindingKind::Serial, &s[..n - 1 + m]).collect();
         assert_eq!(all.len(), 2);
-        assert!(all.iter().all(|(_, d)| d.message.is_some() && d.problems().count() == 0));
+        assert!(all
+            .iter()
+            .all(|(_, d)| d.message.is_some() && d.problems().count() == 0));
     }
 
     #[test]
@@ -437,14 +465,20 @@ mod tests {
             direction: i3c::Direction::Read,
         };
         let mut b = [0u8; 64];
-        let n = i3c::Repr { pec_addr: Some(addr) }.emit_frame(packet, &mut b).unwrap();
+        let n = i3c::Repr {
+            pec_addr: Some(addr),
+        }
+        .emit_frame(packet, &mut b)
+        .unwrap();
         let opts = ParseOptions {
             i3c_pec_addr: Some(addr),
             ..ParseOptions::default()
         };
         let d = dissect_with(BindingKind::I3c, &b[..n], &opts, None);
         assert!(d.message.is_some() && d.problems().count() == 0);
-        let n = pcie_vdm::Repr::default().emit_frame(packet, &mut b).unwrap();
+        let n = pcie_vdm::Repr::default()
+            .emit_frame(packet, &mut b)
+            .unwrap();
         let d = dissect(BindingKind::PcieVdm, &b[..n]);
         assert_eq!(d.mctp.unwrap().0, 12);
         assert_eq!(d.mctp_bytes(), Some(packet));
@@ -476,7 +510,8 @@ mod tests {
             for n in 0..buf.len() {
                 for k in kinds {
                     let mut scratch = [0u8; SCRATCH_LEN];
-                    let d = dissect_with(k, &buf[..n], &ParseOptions::default(), Some(&mut scratch));
+                    let d =
+                        dissect_with(k, &buf[..n], &ParseOptions::default(), Some(&mut scratch));
                     let mut s = String::new();
                     crate::render::summary(&d, &mut s);
                     crate::render::json(&d, &mut s);

@@ -307,12 +307,15 @@ impl Describe for Frame<'_> {
             }
             None => v.field(&Field::derived("pec_addr", Value::Null).meaning(Some("data only"))),
         }
-        v.field(&Field::derived("pec_computed", Value::hex8(self.computed_pec)));
+        v.field(&Field::derived(
+            "pec_computed",
+            Value::hex8(self.computed_pec),
+        ));
         match self.pec_ok() {
             Some(ok) => v.field(&Field::derived("pec_ok", Value::Bool(ok))),
-            None => v.field(
-                &Field::derived("pec_ok", Value::Null).meaning(Some("address unknown")),
-            ),
+            None => {
+                v.field(&Field::derived("pec_ok", Value::Null).meaning(Some("address unknown")))
+            }
         }
     }
 }
@@ -365,7 +368,10 @@ mod tests {
             direction: Direction::Write,
             ..read_addr()
         };
-        assert_eq!(Frame::parse(&buf[..n], Some(w)).unwrap().pec_ok(), Some(false));
+        assert_eq!(
+            Frame::parse(&buf[..n], Some(w)).unwrap().pec_ok(),
+            Some(false)
+        );
     }
 
     #[test]

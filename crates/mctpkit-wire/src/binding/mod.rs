@@ -136,7 +136,8 @@ impl Warnings {
 
 impl IntoIterator for Warnings {
     type Item = Error;
-    type IntoIter = core::iter::Flatten<core::array::IntoIter<Option<Error>, { Warnings::CAPACITY }>>;
+    type IntoIter =
+        core::iter::Flatten<core::array::IntoIter<Option<Error>, { Warnings::CAPACITY }>>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter().flatten()
     }

@@ -116,7 +116,13 @@ impl Bdf {
 
 impl fmt::Display for Bdf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02x}:{:02x}.{}", self.bus(), self.device(), self.function())
+        write!(
+            f,
+            "{:02x}:{:02x}.{}",
+            self.bus(),
+            self.device(),
+            self.function()
+        )
     }
 }
 
@@ -563,13 +569,15 @@ impl Describe for Frame<'_> {
 
     fn describe(&self, v: &mut dyn Visitor) {
         let p = self.view();
-        v.field(&Field::bits("fmt", 0, 6, 5, Value::Uint(p.fmt().into())).meaning(
-            if p.fmt() == FMT_4DW_DATA {
-                Some("4 DW header, with data")
-            } else {
-                None
-            },
-        ));
+        v.field(
+            &Field::bits("fmt", 0, 6, 5, Value::Uint(p.fmt().into())).meaning(
+                if p.fmt() == FMT_4DW_DATA {
+                    Some("4 DW header, with data")
+                } else {
+                    None
+                },
+            ),
+        );
         v.field(
             &Field::bits("type", 0, 4, 0, Value::hex8(p.tlp_type())).meaning(
                 if p.tlp_type() >> 3 == TYPE_MESSAGE {
@@ -597,7 +605,13 @@ impl Describe for Frame<'_> {
             &Field::new("requester_id", 4, 2, Value::hex16(p.requester_id().0))
                 .meaning(Some(rid.as_str())),
         );
-        v.field(&Field::bits("pad_len", 6, 5, 4, Value::Uint(p.pad_len().into())));
+        v.field(&Field::bits(
+            "pad_len",
+            6,
+            5,
+            4,
+            Value::Uint(p.pad_len().into()),
+        ));
         v.field(
             &Field::bits("mctp_vdm_code", 6, 3, 0, Value::Uint(p.vdm_code().into())).meaning(
                 if p.vdm_code() == MCTP_VDM_CODE {
@@ -665,12 +679,18 @@ mod tests {
         assert_eq!(f.packet, &PACKET);
         assert_eq!(f.frame_len, 20);
         let p = f.view();
-        assert_eq!((p.fmt(), p.tlp_type(), p.routing()), (3, 0x12, Routing::RouteById));
+        assert_eq!(
+            (p.fmt(), p.tlp_type(), p.routing()),
+            (3, 0x12, Routing::RouteById)
+        );
         assert_eq!((p.length(), p.pad_len(), p.vdm_code()), (1, 1, 0));
         assert_eq!(p.requester_id(), Bdf::new(1, 0, 0));
         assert_eq!(p.target_id().device(), 0x1f);
         assert_eq!(f.repr(), repr());
-        assert_eq!(Repr::parse(&Packet::new_checked(&TLP[..]).unwrap()).unwrap(), repr());
+        assert_eq!(
+            Repr::parse(&Packet::new_checked(&TLP[..]).unwrap()).unwrap(),
+            repr()
+        );
     }
 
     #[test]
@@ -679,7 +699,9 @@ mod tests {
         let n = repr().emit_frame(&PACKET, &mut buf).unwrap();
         assert_eq!(&buf[..n], &TLP);
         // A packet that is DW aligned needs no pad; header-only packet: length 0? no: 0 data.
-        let n = repr().emit_frame(&[1, 8, 9, 0xc0, 1, 2, 3, 4], &mut buf).unwrap();
+        let n = repr()
+            .emit_frame(&[1, 8, 9, 0xc0, 1, 2, 3, 4], &mut buf)
+            .unwrap();
         assert_eq!(n, 20);
         assert_eq!(buf[6] >> 4, 0);
     }
@@ -712,7 +734,10 @@ mod tests {
         let f = Frame::parse(&long).unwrap();
         assert_eq!(f.frame_len, 20);
         assert_eq!(f.packet, &PACKET);
-        assert!(matches!(f.warnings.iter().next().unwrap().kind, ErrorKind::Trailing { extra: 4 }));
+        assert!(matches!(
+            f.warnings.iter().next().unwrap().kind,
+            ErrorKind::Trailing { extra: 4 }
+        ));
         // pad larger than the data
         let mut b = TLP;
         b[3] = 0;
@@ -730,9 +755,14 @@ mod tests {
             ErrorKind::Oversize { .. }
         ));
         // exactly 1024 DW encodes Length 0 and decodes back
-        let n = repr().emit_frame(&big[..4 + MAX_DATA_LEN], &mut out).unwrap();
+        let n = repr()
+            .emit_frame(&big[..4 + MAX_DATA_LEN], &mut out)
+            .unwrap();
         assert_eq!(out[3], 0);
-        assert_eq!(Frame::parse(&out[..n]).unwrap().packet.len(), 4 + MAX_DATA_LEN);
+        assert_eq!(
+            Frame::parse(&out[..n]).unwrap().packet.len(),
+            4 + MAX_DATA_LEN
+        );
         assert!(repr().emit_frame(&[1, 2, 3], &mut out).is_err());
         assert!(repr().emit_frame(&[1, 2, 3, 4], &mut out).is_err());
     }

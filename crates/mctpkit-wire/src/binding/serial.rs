@@ -311,10 +311,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn byte(&mut self, escaped: bool, what: &'static str) -> Result<u8> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or(Error::truncated(Layer::Serial, self.pos + 1, self.bytes.len()))?;
+        let b = *self.bytes.get(self.pos).ok_or(Error::truncated(
+            Layer::Serial,
+            self.pos + 1,
+            self.bytes.len(),
+        ))?;
         if !escaped {
             self.pos += 1;
             return Ok(b);
@@ -332,10 +333,11 @@ impl Reader<'_> {
             self.pos += 1;
             return Ok(b);
         }
-        let c = *self
-            .bytes
-            .get(self.pos + 1)
-            .ok_or(Error::truncated(Layer::Serial, self.pos + 2, self.bytes.len()))?;
+        let c = *self.bytes.get(self.pos + 1).ok_or(Error::truncated(
+            Layer::Serial,
+            self.pos + 2,
+            self.bytes.len(),
+        ))?;
         if c == FLAG {
             return Err(Error::invalid(
                 Layer::Serial,
@@ -525,12 +527,7 @@ impl Describe for Frame<'_> {
     }
 
     fn describe(&self, v: &mut dyn Visitor) {
-        v.field(&Field::new(
-            "flag",
-            self.flag_offset,
-            1,
-            Value::hex8(FLAG),
-        ));
+        v.field(&Field::new("flag", self.flag_offset, 1, Value::hex8(FLAG)));
         let rev_at = self.flag_offset + 1;
         v.field(
             &Field::new("revision", rev_at, 1, Value::hex8(self.revision)).meaning(
@@ -549,23 +546,34 @@ impl Describe for Frame<'_> {
         ));
         v.field(
             &Field::new(
-                "packet",
+                "escapes",
                 self.packet_start,
                 self.packet_raw_len,
                 Value::Uint(self.escapes as u64),
             )
-            .meaning(Some("escape sequences in the packet")),
+            .meaning(Some("escape sequences in the packet bytes")),
         );
         v.field(
-            &Field::new("fcs", self.fcs_offset, self.frame_len.min(self.fcs_offset + 2) - self.fcs_offset, Value::hex16(self.fcs))
-                .meaning(Some(match self.fcs_variant {
-                    FcsVariant::Mcrf4xx => "CRC-16/MCRF4XX",
-                    FcsVariant::X25 => "CRC-16/IBM-SDLC (X-25)",
-                })),
+            &Field::new(
+                "fcs",
+                self.fcs_offset,
+                self.frame_len.min(self.fcs_offset + 2) - self.fcs_offset,
+                Value::hex16(self.fcs),
+            )
+            .meaning(Some(match self.fcs_variant {
+                FcsVariant::Mcrf4xx => "CRC-16/MCRF4XX",
+                FcsVariant::X25 => "CRC-16/IBM-SDLC (X-25)",
+            })),
         );
-        v.field(&Field::derived("fcs_computed", Value::hex16(self.computed_fcs)));
+        v.field(&Field::derived(
+            "fcs_computed",
+            Value::hex16(self.computed_fcs),
+        ));
         v.field(&Field::derived("fcs_ok", Value::Bool(self.fcs_ok())));
-        v.field(&Field::derived("closing_flag", Value::Bool(self.closing_flag)));
+        v.field(&Field::derived(
+            "closing_flag",
+            Value::Bool(self.closing_flag),
+        ));
     }
 }
 
@@ -672,7 +680,9 @@ pub enum Event<'a> {
 enum State {
     /// Waiting for a flag. `skip`: the bytes belong to a failed frame and
     /// are not reported again as garbage.
-    Hunt { skip: bool },
+    Hunt {
+        skip: bool,
+    },
     Revision,
     Count,
     Data,
@@ -931,7 +941,10 @@ impl Deframer {
                 // The closing flag opens the next frame.
                 self.open(at);
                 let n = usize::from(self.count).min(MAX_BYTE_COUNT);
-                let computed = self.opts.fcs.compute(self.revision, self.count, &self.buf[..n]);
+                let computed = self
+                    .opts
+                    .fcs
+                    .compute(self.revision, self.count, &self.buf[..n]);
                 if computed != self.fcs {
                     return Some(Event::Error(DeframeError {
                         start,
@@ -1029,11 +1042,16 @@ mod tests {
 
     fn frame(packet: &[u8], opts: &Options) -> Vec<u8> {
         let mut buf = [0u8; 600];
-        let n = Repr::default().emit_frame_with(packet, &mut buf, opts).unwrap();
+        let n = Repr::default()
+            .emit_frame_with(packet, &mut buf, opts)
+            .unwrap();
         buf[..n].to_vec()
     }
 
-    fn events(d: &mut Deframer, input: &[u8]) -> Vec<core::result::Result<Vec<u8>, DeframeErrorKind>> {
+    fn events(
+        d: &mut Deframer,
+        input: &[u8],
+    ) -> Vec<core::result::Result<Vec<u8>, DeframeErrorKind>> {
         let mut out = Vec::new();
         let mut p = d.push(input);
         while let Some(e) = p.next_event() {
@@ -1077,7 +1095,10 @@ mod tests {
     fn encode_fixtures() {
         assert_eq!(frame(&PKT, &Options::default()), FRAME);
         assert_eq!(frame(&ESC_PKT, &Options::default()), ESC_FRAME);
-        assert_eq!(Repr::default().buffer_len(&ESC_PKT, &Options::default()), 15);
+        assert_eq!(
+            Repr::default().buffer_len(&ESC_PKT, &Options::default()),
+            15
+        );
     }
 
     #[test]
@@ -1095,19 +1116,34 @@ mod tests {
         }
         assert!(found);
         let linux = frame(&p, &Options::default());
-        let strict = frame(&p, &Options { escape_all: true, ..Options::default() });
+        let strict = frame(
+            &p,
+            &Options {
+                escape_all: true,
+                ..Options::default()
+            },
+        );
         assert_eq!(strict.len(), linux.len() + 1);
         // Each decodes with its own options, and the deframer agrees.
         assert!(Frame::parse(&linux, &Options::default()).unwrap().fcs_ok());
-        let so = Options { escape_all: true, ..Options::default() };
+        let so = Options {
+            escape_all: true,
+            ..Options::default()
+        };
         assert_eq!(Frame::parse(&strict, &so).unwrap().packet(), &p);
-        assert_eq!(events(&mut Deframer::new(Options::default()), &linux), [Ok(p.to_vec())]);
+        assert_eq!(
+            events(&mut Deframer::new(Options::default()), &linux),
+            [Ok(p.to_vec())]
+        );
         assert_eq!(events(&mut Deframer::new(so), &strict), [Ok(p.to_vec())]);
     }
 
     #[test]
     fn x25_option() {
-        let o = Options { fcs: FcsVariant::X25, ..Options::default() };
+        let o = Options {
+            fcs: FcsVariant::X25,
+            ..Options::default()
+        };
         let f = frame(&PKT, &o);
         assert!(Frame::parse(&f, &o).unwrap().fcs_ok());
         assert!(!Frame::parse(&f, &Options::default()).unwrap().fcs_ok());
@@ -1150,7 +1186,10 @@ mod tests {
     #[test]
     fn parse_errors() {
         for n in 0..12 {
-            assert!(Frame::parse(&FRAME[..n], &Options::default()).is_err(), "{n}");
+            assert!(
+                Frame::parse(&FRAME[..n], &Options::default()).is_err(),
+                "{n}"
+            );
         }
         assert!(Frame::parse(&FRAME[1..], &Options::default()).is_err());
         // flag inside the packet
@@ -1166,7 +1205,10 @@ mod tests {
         let big = frame(&[0u8; 69], &Options::default());
         assert!(matches!(
             Frame::parse(&big, &Options::default()).unwrap_err().kind,
-            ErrorKind::Oversize { max: 68, actual: 69 }
+            ErrorKind::Oversize {
+                max: 68,
+                actual: 69
+            }
         ));
         assert!(Frame::parse(&big, &Options::lenient()).unwrap().fcs_ok());
         let mut out = [0u8; 600];
@@ -1247,7 +1289,10 @@ mod tests {
                 Err(TooShort { len: 3, min: 4 }),
                 Err(Oversize { len: 69, max: 68 }),
                 Err(Oversize { len: 74, max: 68 }),
-                Err(BadFcs { found: 0x1805 ^ 0xff00, computed: 0x1805 }),
+                Err(BadFcs {
+                    found: 0x1805 ^ 0xff00,
+                    computed: 0x1805
+                }),
                 Err(MissingEndFlag { value: 0x33 }),
                 Err(UnexpectedFlag),
                 Ok(PKT.to_vec()),
@@ -1259,10 +1304,16 @@ mod tests {
     fn deframer_accepts_255_when_asked() {
         let big = [0x5au8; 255];
         let f = frame(&big, &Options::default());
-        let mut d = Deframer::new(Options { max_len: 255, ..Options::default() });
+        let mut d = Deframer::new(Options {
+            max_len: 255,
+            ..Options::default()
+        });
         assert_eq!(events(&mut d, &f), [Ok(big.to_vec())]);
         let mut d = Deframer::new(Options::default());
-        assert!(matches!(events(&mut d, &f)[0], Err(DeframeErrorKind::Oversize { .. })));
+        assert!(matches!(
+            events(&mut d, &f)[0],
+            Err(DeframeErrorKind::Oversize { .. })
+        ));
     }
 
     #[test]

@@ -521,7 +521,11 @@ impl Describe for Frame<'_> {
                 "7-bit {:#04x}, {}{}",
                 d >> 1,
                 if d & 1 == 0 { "write" } else { "read!" },
-                if self.has_dst { "" } else { " (given, not on wire)" }
+                if self.has_dst {
+                    ""
+                } else {
+                    " (given, not on wire)"
+                }
             );
             let f = if self.has_dst {
                 Field::new("dst_addr", field::DST, 1, Value::hex8(d))
@@ -533,17 +537,13 @@ impl Describe for Frame<'_> {
             v.field(&Field::derived("dst_addr", Value::Null).meaning(Some("not in this form")));
         }
         v.field(
-            &Field::new(
-                "command",
-                at(field::COMMAND),
-                1,
-                Value::hex8(self.command),
-            )
-            .meaning(if self.command == COMMAND_MCTP {
-                Some("MCTP")
-            } else {
-                Some("not MCTP")
-            }),
+            &Field::new("command", at(field::COMMAND), 1, Value::hex8(self.command)).meaning(
+                if self.command == COMMAND_MCTP {
+                    Some("MCTP")
+                } else {
+                    Some("not MCTP")
+                },
+            ),
         );
         v.field(&Field::new(
             "byte_count",
@@ -562,13 +562,8 @@ impl Describe for Frame<'_> {
             }
         );
         v.field(
-            &Field::new(
-                "src_addr",
-                at(field::SRC),
-                1,
-                Value::hex8(self.src_addr),
-            )
-            .meaning(Some(m.as_str())),
+            &Field::new("src_addr", at(field::SRC), 1, Value::hex8(self.src_addr))
+                .meaning(Some(m.as_str())),
         );
         let pec_at = self.packet_offset() + self.packet.len();
         match self.pec {
@@ -580,13 +575,13 @@ impl Describe for Frame<'_> {
         }
         match self.pec_ok() {
             Some(ok) => v.field(&Field::derived("pec_ok", Value::Bool(ok))),
-            None => v.field(
-                &Field::derived("pec_ok", Value::Null).meaning(Some(if self.pec.is_none() {
+            None => v.field(&Field::derived("pec_ok", Value::Null).meaning(Some(
+                if self.pec.is_none() {
                     "no PEC"
                 } else {
                     "destination address unknown"
-                })),
-            ),
+                },
+            ))),
         }
     }
 }
@@ -610,7 +605,13 @@ mod tests {
     fn decode_response_fixture() {
         let f = Frame::parse(&RSP).unwrap();
         assert_eq!(f.dst_addr, Some(0x20));
-        assert_eq!(f.repr(), Some(Repr { dst_addr: 0x10, src_addr: 0x32 }));
+        assert_eq!(
+            f.repr(),
+            Some(Repr {
+                dst_addr: 0x10,
+                src_addr: 0x32
+            })
+        );
         assert_eq!(f.command, 0x0F);
         assert_eq!(f.byte_count, 12);
         assert_eq!(f.packet, &RSP[4..15]);
@@ -619,15 +620,30 @@ mod tests {
         assert!(f.warnings.is_empty());
         assert_eq!(f.frame_len, 16);
         let h = mctp::Repr::parse_bytes(f.packet).unwrap();
-        assert_eq!((h.dst, h.src, h.som, h.eom, h.seq, h.to, h.tag), (0x0A, 0x43, true, true, 1, false, 0));
+        assert_eq!(
+            (h.dst, h.src, h.som, h.eom, h.seq, h.to, h.tag),
+            (0x0A, 0x43, true, true, 1, false, 0)
+        );
         let p = Packet::new_checked(&RSP[..]).unwrap();
-        assert_eq!(Repr::parse(&p).unwrap(), Repr { dst_addr: 0x10, src_addr: 0x32 });
+        assert_eq!(
+            Repr::parse(&p).unwrap(),
+            Repr {
+                dst_addr: 0x10,
+                src_addr: 0x32
+            }
+        );
     }
 
     #[test]
     fn decode_request_fixture() {
         let f = Frame::parse(&REQ).unwrap();
-        assert_eq!(f.repr(), Some(Repr { dst_addr: 0x32, src_addr: 0x10 }));
+        assert_eq!(
+            f.repr(),
+            Some(Repr {
+                dst_addr: 0x32,
+                src_addr: 0x10
+            })
+        );
         assert_eq!(f.byte_count, 10);
         assert_eq!(f.pec, Some(0xFC));
         assert_eq!(f.pec_ok(), Some(true));
@@ -638,19 +654,42 @@ mod tests {
     #[test]
     fn encode_fixtures() {
         let mut buf = [0u8; 32];
-        let n = Repr { dst_addr: 0x10, src_addr: 0x32 }
-            .emit_frame(&RSP[4..15], &mut buf)
-            .unwrap();
+        let n = Repr {
+            dst_addr: 0x10,
+            src_addr: 0x32,
+        }
+        .emit_frame(&RSP[4..15], &mut buf)
+        .unwrap();
         assert_eq!(&buf[..n], &RSP);
-        let n = Repr { dst_addr: 0x32, src_addr: 0x10 }
-            .emit_frame(&REQ[4..13], &mut buf)
-            .unwrap();
+        let n = Repr {
+            dst_addr: 0x32,
+            src_addr: 0x10,
+        }
+        .emit_frame(&REQ[4..13], &mut buf)
+        .unwrap();
         assert_eq!(&buf[..n], &REQ);
         // cross-check frame from bindings.md §2.1: PEC 0x5C
-        let n = Repr { dst_addr: 0x10, src_addr: 0x08 }
-            .emit_frame(&[0x01, 0x08, 0x09, 0xc8, 0x00], &mut buf)
-            .unwrap();
-        assert_eq!(&buf[..n], &[0x20, 0x0f, 0x06, 0x11, 0x01, 0x08, 0x09, 0xc8, 0x00, buf[n - 1]]);
+        let n = Repr {
+            dst_addr: 0x10,
+            src_addr: 0x08,
+        }
+        .emit_frame(&[0x01, 0x08, 0x09, 0xc8, 0x00], &mut buf)
+        .unwrap();
+        assert_eq!(
+            &buf[..n],
+            &[
+                0x20,
+                0x0f,
+                0x06,
+                0x11,
+                0x01,
+                0x08,
+                0x09,
+                0xc8,
+                0x00,
+                buf[n - 1]
+            ]
+        );
         assert!(Frame::parse(&buf[..n]).unwrap().pec_ok().unwrap());
     }
 
@@ -666,9 +705,12 @@ mod tests {
         let f = Frame::parse_no_dest(&RSP[1..], Some(0x11)).unwrap();
         assert_eq!(f.pec_ok(), Some(false));
         let mut buf = [0u8; 32];
-        let n = Repr { dst_addr: 0x10, src_addr: 0x32 }
-            .emit_frame_no_dest(&RSP[4..15], &mut buf)
-            .unwrap();
+        let n = Repr {
+            dst_addr: 0x10,
+            src_addr: 0x32,
+        }
+        .emit_frame_no_dest(&RSP[4..15], &mut buf)
+        .unwrap();
         assert_eq!(&buf[..n], &RSP[1..]);
     }
 
@@ -682,7 +724,10 @@ mod tests {
         assert_eq!((i.found, i.computed), (0x12, 0xF4));
         let mut s = crate::binding::StackStr::<80>::new();
         f.summary(&mut s).unwrap();
-        assert_eq!(s.as_str(), "SMBus 0x10<-0x32 PEC BAD (found 0x12, computed 0xf4)");
+        assert_eq!(
+            s.as_str(),
+            "SMBus 0x10<-0x32 PEC BAD (found 0x12, computed 0xf4)"
+        );
         assert!(Repr::parse(&Packet::new_unchecked(&b[..])).is_err());
     }
 
@@ -732,13 +777,20 @@ mod tests {
         assert_eq!(f.integrity(), None);
         assert!(matches!(
             f.warnings.iter().next().unwrap().kind,
-            ErrorKind::Truncated { needed: 16, available: 15 }
+            ErrorKind::Truncated {
+                needed: 16,
+                available: 15
+            }
         ));
         let f = Frame::parse(&RSP[..10]).unwrap();
         assert_eq!(f.packet, &RSP[4..10]);
         assert!(matches!(
             f.warnings.iter().next().unwrap().kind,
-            ErrorKind::LengthMismatch { declared: 12, actual: 7, .. }
+            ErrorKind::LengthMismatch {
+                declared: 12,
+                actual: 7,
+                ..
+            }
         ));
         for n in 0..4 {
             assert!(matches!(
@@ -774,7 +826,10 @@ mod tests {
         let ok = [0u8; MAX_PACKET_LEN];
         let n = Repr::default().emit_frame(&ok, &mut buf).unwrap();
         assert_eq!(buf[2], 255);
-        assert_eq!(Frame::parse(&buf[..n]).unwrap().packet.len(), MAX_PACKET_LEN);
+        assert_eq!(
+            Frame::parse(&buf[..n]).unwrap().packet.len(),
+            MAX_PACKET_LEN
+        );
         assert!(Repr::default().emit_frame(&ok, &mut buf[..10]).is_err());
     }
 

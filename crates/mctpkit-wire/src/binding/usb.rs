@@ -325,9 +325,7 @@ impl Describe for Frame<'_> {
     }
 
     fn describe(&self, v: &mut dyn Visitor) {
-        v.field(
-            &Field::new("dmtf_id", 0, 2, Value::hex16(self.dmtf_id)).meaning(Some("DMTF")),
-        );
+        v.field(&Field::new("dmtf_id", 0, 2, Value::hex16(self.dmtf_id)).meaning(Some("DMTF")));
         v.field(&Field::new(
             "reserved",
             field::RESERVED,
@@ -335,13 +333,8 @@ impl Describe for Frame<'_> {
             Value::hex8(self.reserved),
         ));
         v.field(
-            &Field::new(
-                "length",
-                field::LENGTH,
-                1,
-                Value::Uint(self.length.into()),
-            )
-            .meaning(Some("MCTP packet + 4-byte header")),
+            &Field::new("length", field::LENGTH, 1, Value::Uint(self.length.into()))
+                .meaning(Some("MCTP packet + 4-byte header")),
         );
     }
 }
