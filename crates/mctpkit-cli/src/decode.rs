@@ -164,3 +164,25 @@ fn render_one(d: &Dissection<'_>, args: &Args, line: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(parse_addr("0x10"), Ok(0x10));
+        assert_eq!(parse_addr("16"), Ok(16));
+        assert!(parse_addr("0x80").is_err());
+        assert!(parse_addr("zz").is_err());
+    }
+
+    #[test]
+    fn every_binding_maps() {
+        for b in BindingArg::value_variants() {
+            let k: BindingKind = (*b).into();
+            let name = b.to_possible_value().unwrap();
+            assert_eq!(name.get_name(), k.cli_name());
+        }
+    }
+}
