@@ -9,6 +9,6 @@ pub mod dissect;
 pub mod hex;
 pub mod render;
 
-pub use dissect::{dissect, Dissection, Problem};
+pub use dissect::{dissect, dissect_all, dissect_with, Dissection, Problem};
 pub use mctpkit_wire as wire;
 pub use mctpkit_wire::binding::BindingKind;
