@@ -83,3 +83,5 @@ impl std::fmt::Display for CaptureError {
 }
 
 impl std::error::Error for CaptureError {}
+mod stub;
+pub use stub::Capture;
