@@ -527,6 +527,103 @@ mod tests {
         }
     }
 
+    fn output(listing: Listing, json: bool, filter: &[&str]) -> Output<Vec<u8>> {
+        Output {
+            w: Vec::new(),
+            line: String::new(),
+            scratch: String::new(),
+            ts: TsFormat::new(None),
+            filter: Filter::parse(filter).unwrap(),
+            listing,
+            json,
+            stats: Some(Stats::new()),
+            error: None,
+        }
+    }
+
+    /// Get Endpoint ID request 8 -> 9 tag 1, a stray middle packet, the
+    /// response (20 µs later), then an unfinished PLDM message.
+    fn feed(out: &mut Output<Vec<u8>>) {
+        let packets: [&[u8]; 4] = [
+            &[0x01, 0x09, 0x08, 0xc9, 0x00, 0x81, 0x02],
+            &[0x01, 0x09, 0x08, 0x20, 0xaa],
+            &[
+                0x01, 0x08, 0x09, 0xc1, 0x00, 0x01, 0x02, 0x00, 0x09, 0x00, 0x00,
+            ],
+            &[0x01, 0x09, 0x08, 0x8a, 0x01, 0x80, 0x02],
+        ];
+        let mut a = Analyzer::default();
+        for (i, p) in packets.iter().enumerate() {
+            let ts = Some(Timestamp {
+                secs: 1_714_566_896,
+                nanos: 10_000 * i as u32,
+            });
+            a.push_packet(i + 1, ts, mctpkit::BindingKind::None, p, out);
+        }
+        a.finish(out);
+    }
+
+    #[test]
+    fn text_listing() {
+        let mut out = output(Listing::Messages, false, &[]);
+        feed(&mut out);
+        let text = String::from_utf8(out.w).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(lines[0].starts_with(
+            "2024-05-01T12:34:56.000000Z MCTP 09<-08 TO tag=1 [1 pkt, 3 B] / CTRL Get Endpoint ID req iid=1"
+        ));
+        assert_eq!(
+            lines[1],
+            "!! missing-som: packet #2, 09<-08 tag=0: middle packet (seq 2) with no message in progress"
+        );
+        assert!(lines[2].starts_with(
+            "2024-05-01T12:34:56.000020Z MCTP 08<-09 tag=1 [1 pkt, 7 B] / CTRL Get Endpoint ID rsp iid=1 SUCCESS"
+        ));
+        assert!(
+            lines[2].ends_with("(reply to #1 after 0.020 ms)"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].starts_with("!! incomplete: packet #4, 09<-08 TO tag=2:"));
+        let stats = out.stats.unwrap();
+        assert_eq!(stats.messages, 2);
+    }
+
+    #[test]
+    fn json_listing_and_filters() {
+        let mut out = output(Listing::Messages, true, &["type=control"]);
+        feed(&mut out);
+        let text = String::from_utf8(out.w).unwrap();
+        let v: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        // The PLDM incomplete finding is filtered out; the stray packet's
+        // finding (type unknown) is kept.
+        assert_eq!(v.len(), 3, "{text}");
+        assert_eq!(v[0]["index"], 1);
+        assert_eq!(v[0]["mctp"]["to"], true);
+        assert_eq!(v[0]["control"]["command_name"], "Get Endpoint ID");
+        assert_eq!(v[1]["finding"]["kind"], "missing-som");
+        assert_eq!(v[1]["finding"]["severity"], "warning");
+        assert_eq!(v[2]["ts"], "2024-05-01T12:34:56.000020Z");
+        assert_eq!(v[2]["request_index"], 1);
+        assert_eq!(v[2]["latency_us"], 20.0);
+
+        let mut out = output(Listing::Packets, true, &["src=9"]);
+        feed(&mut out);
+        let text = String::from_utf8(out.w).unwrap();
+        let v: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(v.len(), 1, "{text}");
+        assert_eq!(v[0]["index"], 3);
+        assert_eq!(v[0]["mctp"]["src"], 9);
+        assert_eq!(v[0]["problems"], serde_json::json!([]));
+    }
+
     #[test]
     fn dates_parse() {
         assert!(parse_date("2024-02-29").is_ok());
