@@ -642,3 +642,40 @@ fn stats_count_pairs_types_findings_and_latency() {
     assert_eq!(v["stats"]["types"][0]["latency"]["p90_us"], 900.0);
     assert_eq!(v["stats"]["findings"]["missing-som"], 1);
 }
+
+#[test]
+fn concurrent_reassemblies_are_bounded() {
+    let opts = AnalyzerOptions {
+        max_reassemblies: 2,
+        ..AnalyzerOptions::default()
+    };
+    let log = run_with(
+        opts,
+        &[
+            (0, pkt(9, 8, SOM, true, 0, &[0x7e, 1])),
+            (1, pkt(9, 8, SOM, true, 1, &[0x7e, 2])),
+            // a third concurrent message is refused, and its EOM is silent
+            (2, pkt(9, 8, SOM, true, 2, &[0x7e, 3])),
+            (3, pkt(9, 8, eom(1), true, 2, &[3])),
+            (4, pkt(9, 8, eom(1), true, 0, &[1])),
+            // a slot is free again
+            (5, pkt(9, 8, SOM, true, 3, &[0x7e, 4])),
+            (6, pkt(9, 8, eom(1), true, 3, &[4])),
+            (7, pkt(9, 8, eom(1), true, 1, &[2])),
+        ],
+    );
+    let f = log.findings();
+    assert_eq!(f[0].kind, FindingKind::ReassemblyLimit);
+    assert_eq!(f[0].index, 3);
+    assert_eq!(f[0].detail, Detail::ReassemblyLimit { max: 2 });
+    let firsts: Vec<usize> = log
+        .messages()
+        .iter()
+        .map(|e| match e {
+            Ev::Msg { first, .. } => *first,
+            _ => unreachable!(),
+        })
+        .collect();
+    assert_eq!(firsts, vec![1, 6, 2]);
+    assert!(f[1..].iter().all(|f| f.kind == FindingKind::NoResponse));
+}

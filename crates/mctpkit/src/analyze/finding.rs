@@ -67,6 +67,8 @@ pub enum FindingKind {
     DecodeError,
     /// A message grew beyond the maximum message size; it is dropped.
     Oversize,
+    /// Too many messages were being reassembled at once; a new one was dropped.
+    ReassemblyLimit,
     /// A response (TO=0) that answers no pending request.
     UnmatchedResponse,
     /// The capture cut the packet short (snap length).
@@ -88,6 +90,7 @@ impl FindingKind {
         FindingKind::UnsupportedVersion,
         FindingKind::DecodeError,
         FindingKind::Oversize,
+        FindingKind::ReassemblyLimit,
         FindingKind::UnmatchedResponse,
         FindingKind::Truncated,
         FindingKind::CaptureError,
@@ -106,6 +109,7 @@ impl FindingKind {
             FindingKind::UnsupportedVersion => "unsupported-version",
             FindingKind::DecodeError => "decode-error",
             FindingKind::Oversize => "oversize",
+            FindingKind::ReassemblyLimit => "reassembly-limit",
             FindingKind::UnmatchedResponse => "unmatched-response",
             FindingKind::Truncated => "truncated",
             FindingKind::CaptureError => "capture-error",
@@ -119,6 +123,7 @@ impl FindingKind {
             FindingKind::BadIntegrity
             | FindingKind::DecodeError
             | FindingKind::Oversize
+            | FindingKind::ReassemblyLimit
             | FindingKind::CaptureError => Severity::Error,
             _ => Severity::Warning,
         }
@@ -186,6 +191,8 @@ pub enum Detail {
     MessageDecode(Error),
     /// The message reached `size` bytes, more than `max`.
     Oversize { max: usize, size: usize },
+    /// More than `max` messages were in reassembly at once.
+    ReassemblyLimit { max: usize },
     /// A response with no pending request; when a request with the same tag
     /// was pending but its control instance ID / command differ, they are in
     /// `pending` as `(instance_id, command)`.
@@ -288,6 +295,10 @@ impl fmt::Display for Finding {
             Detail::Oversize { max, size } => write!(
                 f,
                 "message begun at #{rel} reached {size} B, more than {max} B; dropped"
+            ),
+            Detail::ReassemblyLimit { max } => write!(
+                f,
+                "{max} messages already in reassembly; this one is dropped"
             ),
             Detail::UnmatchedResponse { pending: None } => {
                 f.write_str("response with no pending request")

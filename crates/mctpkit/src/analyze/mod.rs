@@ -27,6 +27,8 @@
 //!   mctp-estack restart the same way).
 //! * A message larger than [`AnalyzerOptions::max_message_size`] is dropped
 //!   ([`FindingKind::Oversize`]), so memory stays bounded.
+//! * At most [`AnalyzerOptions::max_reassemblies`] messages are built at
+//!   once ([`FindingKind::ReassemblyLimit`] beyond that).
 //! * Packets with a header version other than 1 are not interpreted (as in
 //!   Linux and Wireshark); dissector problems become findings.
 //!
@@ -78,6 +80,10 @@ pub struct AnalyzerOptions {
     /// Age after which a pending request's tag counts as expired: reusing it
     /// is then not a tag-reuse finding. Default 6 s (Linux, libmctp).
     pub tag_timeout_ns: u64,
+    /// Most messages reassembled at once (all streams together); a SOM
+    /// beyond it is dropped with a [`FindingKind::ReassemblyLimit`]. With
+    /// `max_message_size` this bounds the analyser's memory. Default 1024.
+    pub max_reassemblies: usize,
 }
 
 impl Default for AnalyzerOptions {
@@ -85,6 +91,7 @@ impl Default for AnalyzerOptions {
         AnalyzerOptions {
             max_message_size: 64 * 1024,
             tag_timeout_ns: 6_000_000_000,
+            max_reassemblies: 1024,
         }
     }
 }
@@ -254,6 +261,8 @@ const POOL_MAX: usize = 64;
 pub struct Analyzer {
     opts: AnalyzerOptions,
     streams: FastMap<u32, Stream>,
+    /// Streams in the `Building` state.
+    active: usize,
     pending: FastMap<u32, Pending>,
     pool: Vec<Vec<u8>>,
     counters: Counters,
@@ -289,6 +298,7 @@ impl Analyzer {
         Analyzer {
             opts,
             streams: FastMap::default(),
+            active: 0,
             pending: FastMap::default(),
             pool: Vec::new(),
             counters: Counters::default(),
@@ -421,6 +431,9 @@ impl Analyzer {
         };
         let max = self.opts.max_message_size;
         let state = std::mem::take(self.streams.entry(key).or_default());
+        if matches!(state, Stream::Building(_)) {
+            self.active = self.active.saturating_sub(1);
+        }
 
         let finding = |kind, detail, related: Option<usize>, tb: Option<TypeByte>| {
             let mut f = Finding::new(kind, index, ts, detail);
@@ -456,6 +469,7 @@ impl Analyzer {
                 if !r.eom {
                     set(
                         &mut self.streams,
+                        &mut self.active,
                         key,
                         Stream::Discarding { type_byte, command },
                     );
@@ -500,10 +514,28 @@ impl Analyzer {
                 );
                 return;
             }
+            if self.active >= self.opts.max_reassemblies {
+                out.finding(&finding(
+                    FindingKind::ReassemblyLimit,
+                    Detail::ReassemblyLimit {
+                        max: self.opts.max_reassemblies,
+                    },
+                    Some(index),
+                    type_byte,
+                ));
+                set(
+                    &mut self.streams,
+                    &mut self.active,
+                    key,
+                    Stream::Discarding { type_byte, command },
+                );
+                return;
+            }
             let mut buf = self.pool.pop().unwrap_or_default();
             buf.extend_from_slice(payload);
             set(
                 &mut self.streams,
+                &mut self.active,
                 key,
                 Stream::Building(Building {
                     buf,
@@ -532,6 +564,7 @@ impl Analyzer {
                 if !r.eom {
                     set(
                         &mut self.streams,
+                        &mut self.active,
                         key,
                         Stream::Discarding {
                             type_byte: None,
@@ -544,6 +577,7 @@ impl Analyzer {
                 if !r.eom {
                     set(
                         &mut self.streams,
+                        &mut self.active,
                         key,
                         Stream::Discarding { type_byte, command },
                     );
@@ -577,7 +611,12 @@ impl Analyzer {
                     b.packets += 1;
                     b.next_seq = (b.next_seq + 1) & 3;
                     if !r.eom {
-                        set(&mut self.streams, key, Stream::Building(b));
+                        set(
+                            &mut self.streams,
+                            &mut self.active,
+                            key,
+                            Stream::Building(b),
+                        );
                         return;
                     }
                     let env = Envelope {
@@ -625,6 +664,7 @@ impl Analyzer {
                 if !r.eom {
                     set(
                         &mut self.streams,
+                        &mut self.active,
                         key,
                         Stream::Discarding { type_byte, command },
                     );
@@ -639,6 +679,7 @@ impl Analyzer {
     /// analyser is then empty and may be reused.
     pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
         let mut findings = Vec::new();
+        self.active = 0;
         for (key, stream) in self.streams.drain() {
             if let Stream::Building(b) = stream {
                 let mut f = Finding::new(
@@ -686,8 +727,12 @@ impl Analyzer {
     }
 }
 
-fn set(streams: &mut FastMap<u32, Stream>, key: u32, s: Stream) {
+/// Put a stream's state back (the slot exists: `push_inner` took it out).
+fn set(streams: &mut FastMap<u32, Stream>, active: &mut usize, key: u32, s: Stream) {
     if let Some(slot) = streams.get_mut(&key) {
+        if matches!(s, Stream::Building(_)) {
+            *active += 1;
+        }
         *slot = s;
     }
 }
