@@ -46,7 +46,11 @@ proptest! {
         ),
         times in proptest::collection::vec(-5i64..5, 60),
     ) {
-        let mut a = Analyzer::new(AnalyzerOptions { max_message_size: 100, max_reassemblies: 3, ..Default::default() });
+        let mut a = Analyzer::new(AnalyzerOptions {
+            max_message_size: 100,
+            max_reassemblies: 3,
+            ..Default::default()
+        });
         let mut sink = Bytes::default();
         let mut t = 1_000i64;
         for (i, p) in packets.iter().enumerate() {
