@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analyze;
 mod decode;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
@@ -18,12 +19,15 @@ struct Cli {
 enum Command {
     /// Decode packets given as hex (arguments, or lines on stdin with `-`).
     Decode(decode::Args),
+    /// Analyse a capture: reassemble messages, report findings, statistics.
+    Analyze(analyze::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(a) => decode::run(a),
+        Command::Analyze(a) => analyze::run(a),
     };
     match result {
         Ok(code) => code,

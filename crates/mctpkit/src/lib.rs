@@ -4,6 +4,7 @@
 //! bytes into readable decodes and whole captures into reassembled,
 //! checked conversations.
 
+pub mod analyze;
 pub mod capture;
 pub mod dissect;
 pub mod hex;

@@ -1,0 +1,875 @@
+//! The capture analyser: reassembly, findings and request/response matching.
+//!
+//! Sans-IO in the style of quinn-proto: the [`Analyzer`] owns no file, no
+//! clock and no output. The caller feeds it packets one at a time
+//! ([`Analyzer::push`] for capture [`Record`]s, [`Analyzer::push_packet`] for
+//! raw bytes) and receives results through a [`Sink`] it passes in:
+//! one [`PacketEvent`] per packet, one [`MessageEvent`] per completed
+//! message and one [`Finding`] per irregularity, in capture order.
+//! [`Analyzer::finish`] reports what the end of the capture left unfinished.
+//!
+//! # Reassembly (DSP0236 §8.8, reference mctp-core.md §4–5)
+//!
+//! Packets are grouped into messages per stream: **(source EID, destination
+//! EID, TO, tag)**, the key Linux and mctp-estack use (libmctp ignores TO,
+//! which mixes a request and a response that share a tag). Physical
+//! addresses are not part of the key, so a capture that interleaves several
+//! buses whose EIDs collide will mix their streams.
+//!
+//! * A SOM starts a message with any sequence number; each further packet
+//!   must carry the previous number + 1 (mod 4). A gap drops the partial
+//!   message ([`FindingKind::SequenceGap`]); the rest of that message is then
+//!   skipped silently up to its EOM, so one loss gives one finding.
+//! * A middle/EOM packet with no message in progress is a
+//!   [`FindingKind::MissingSom`]; it too skips to the EOM.
+//! * A SOM while a message is in progress abandons it
+//!   ([`FindingKind::MissingEom`]) and starts the new one (libmctp and
+//!   mctp-estack restart the same way).
+//! * A message larger than [`AnalyzerOptions::max_message_size`] is dropped
+//!   ([`FindingKind::Oversize`]), so memory stays bounded.
+//! * At most [`AnalyzerOptions::max_reassemblies`] messages are built at
+//!   once ([`FindingKind::ReassemblyLimit`] beyond that).
+//! * Packets with a header version other than 1 are not interpreted (as in
+//!   Linux and Wireshark); dissector problems become findings.
+//!
+//! Single-packet messages are decoded straight from the record bytes (zero
+//! copy); multi-packet messages are copied into pooled buffers that are
+//! reused, so steady state allocates nothing per packet.
+//!
+//! # Requests and responses
+//!
+//! A completed TO=1 message from A to B with tag t is a pending request
+//! (except control datagrams, D=1, which expect no response). A TO=0 message
+//! from B to A with tag t answers it; for MCTP control both must also agree
+//! on instance ID and command. A request sent to the broadcast or null EID
+//! is answered by the first response from any EID. Latency runs from the
+//! request's last packet to the response's last packet. A new request on a
+//! tag that is still pending is a [`FindingKind::TagReuse`], unless the
+//! earlier request is older than [`AnalyzerOptions::tag_timeout_ns`] (tags
+//! expire after 6 s in Linux and libmctp), in which case the earlier one is
+//! reported as a [`FindingKind::NoResponse`].
+
+mod envelope;
+pub mod filter;
+mod finding;
+pub mod stats;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use mctpkit_wire::binding::BindingKind;
+use mctpkit_wire::control;
+use mctpkit_wire::mctp::{self, MessageType, TypeByte};
+use mctpkit_wire::message::Message;
+use mctpkit_wire::Error;
+
+use crate::capture::{CaptureError, Record, Timestamp};
+use crate::dissect::{dissect, Dissection};
+
+pub use envelope::Envelope;
+pub use filter::{Filter, FilterError};
+pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
+pub use stats::Stats;
+
+/// Settings of an [`Analyzer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnalyzerOptions {
+    /// Largest message (type byte included) reassembled; larger ones are
+    /// dropped with a finding. Default 64 KiB, the Linux and libmctp limit.
+    pub max_message_size: usize,
+    /// Age after which a pending request's tag counts as expired: reusing it
+    /// is then not a tag-reuse finding. Default 6 s (Linux, libmctp).
+    pub tag_timeout_ns: u64,
+    /// Most messages reassembled at once (all streams together); a SOM
+    /// beyond it is dropped with a [`FindingKind::ReassemblyLimit`]. With
+    /// `max_message_size` this bounds the analyser's memory. Default 1024.
+    pub max_reassemblies: usize,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions {
+            max_message_size: 64 * 1024,
+            tag_timeout_ns: 6_000_000_000,
+            max_reassemblies: 1024,
+        }
+    }
+}
+
+/// One packet, as the analyser saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct PacketEvent<'a> {
+    /// 1-based capture index.
+    pub index: usize,
+    pub ts: Option<Timestamp>,
+    /// The dissector's decode of the packet.
+    pub dissection: &'a Dissection<'a>,
+    /// The message type of the packet's message: from its own type byte in
+    /// a SOM, from the message in progress otherwise.
+    pub type_byte: Option<TypeByte>,
+    /// The control command code of the packet's message, when it is a
+    /// control message whose SOM carried the command byte.
+    pub command: Option<u8>,
+}
+
+/// A request matched to a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestMatch {
+    /// Capture index of the request's first packet.
+    pub index: usize,
+    /// Request's last packet to response's last packet, when both have
+    /// timestamps and they are in order.
+    pub latency_ns: Option<u64>,
+}
+
+/// One completed message.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageEvent<'a> {
+    pub envelope: Envelope,
+    /// The message bytes, type byte first.
+    pub bytes: &'a [u8],
+    /// The decoded message, or why it did not decode.
+    pub message: Result<Message<'a>, Error>,
+    /// For a response: the request it answers.
+    pub request: Option<RequestMatch>,
+}
+
+impl MessageEvent<'_> {
+    /// The control command code, for control messages long enough to have one.
+    pub fn command(&self) -> Option<u8> {
+        control_info(self.bytes).map(|c| c.command)
+    }
+}
+
+/// Receives the analyser's output. Every method has an empty default, so a
+/// sink implements only what it needs.
+pub trait Sink {
+    /// A packet was pushed (called before the findings and the message it causes).
+    fn packet(&mut self, _packet: &PacketEvent<'_>) {}
+    /// A message completed.
+    fn message(&mut self, _message: &MessageEvent<'_>) {}
+    /// Something is wrong.
+    fn finding(&mut self, _finding: &Finding) {}
+}
+
+/// A sink that ignores everything.
+impl Sink for () {}
+
+/// Running totals of an [`Analyzer`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub packets: u64,
+    pub messages: u64,
+    pub findings: u64,
+}
+
+/// The control header facts used for matching and filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ControlInfo {
+    rq: bool,
+    datagram: bool,
+    instance_id: u8,
+    command: u8,
+}
+
+/// Read the control header from message bytes (type byte first) without a
+/// full decode; `None` for other types and short messages.
+fn control_info(msg: &[u8]) -> Option<ControlInfo> {
+    let t = TypeByte::from_byte(*msg.first()?);
+    if t.msg_type != MessageType::Control || t.ic {
+        return None;
+    }
+    let b1 = *msg.get(control::field::RQ_D_IID)?;
+    let command = *msg.get(control::field::COMMAND)?;
+    Some(ControlInfo {
+        rq: b1 & 0x80 != 0,
+        datagram: b1 & 0x40 != 0,
+        instance_id: b1 & 0x1F,
+        command,
+    })
+}
+
+/// A cheap multiplicative hasher for the small integer keys used here.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (self.0 ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// Stream key: src, dst, TO, tag packed into 20 bits.
+fn stream_key(src: u8, dst: u8, to: bool, tag: u8) -> u32 {
+    (u32::from(src) << 12) | (u32::from(dst) << 4) | (u32::from(to) << 3) | u32::from(tag & 7)
+}
+
+/// Pending-request key: requester, responder, tag.
+fn pending_key(requester: u8, responder: u8, tag: u8) -> u32 {
+    (u32::from(requester) << 16) | (u32::from(responder) << 8) | u32::from(tag & 7)
+}
+
+/// A message being reassembled.
+#[derive(Debug)]
+struct Building {
+    buf: Vec<u8>,
+    next_seq: u8,
+    packets: u32,
+    first_index: usize,
+    first_ts: Option<Timestamp>,
+    type_byte: Option<TypeByte>,
+    command: Option<u8>,
+}
+
+#[derive(Debug, Default)]
+enum Stream {
+    #[default]
+    Idle,
+    Building(Building),
+    /// Skipping the rest of a message already reported (gap, missing SOM,
+    /// oversize) until its EOM.
+    Discarding {
+        type_byte: Option<TypeByte>,
+        command: Option<u8>,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    index: usize,
+    last_ts: Option<Timestamp>,
+    control: Option<ControlInfo>,
+    addr: StreamAddr,
+    msg_type: Option<MessageType>,
+}
+
+/// Buffers kept for reuse; more than this are freed.
+const POOL_MAX: usize = 64;
+
+/// The analyser. See the [module documentation](self).
+#[derive(Debug)]
+pub struct Analyzer {
+    opts: AnalyzerOptions,
+    streams: FastMap<u32, Stream>,
+    /// Streams in the `Building` state.
+    active: usize,
+    pending: FastMap<u32, Pending>,
+    pool: Vec<Vec<u8>>,
+    counters: Counters,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new(AnalyzerOptions::default())
+    }
+}
+
+/// Counts findings as they pass to the caller's sink.
+struct Counting<'s, S: Sink + ?Sized> {
+    sink: &'s mut S,
+    counters: &'s mut Counters,
+}
+
+impl<S: Sink + ?Sized> Counting<'_, S> {
+    fn finding(&mut self, f: &Finding) {
+        self.counters.findings += 1;
+        self.sink.finding(f);
+    }
+}
+
+fn latency(from: Option<Timestamp>, to: Option<Timestamp>) -> Option<u64> {
+    let d = to?.as_nanos() - from?.as_nanos();
+    u64::try_from(d).ok()
+}
+
+impl Analyzer {
+    /// An analyser with the given options.
+    pub fn new(opts: AnalyzerOptions) -> Self {
+        Analyzer {
+            opts,
+            streams: FastMap::default(),
+            active: 0,
+            pending: FastMap::default(),
+            pool: Vec::new(),
+            counters: Counters::default(),
+        }
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &AnalyzerOptions {
+        &self.opts
+    }
+
+    /// Totals so far.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Feed one capture record.
+    pub fn push<S: Sink + ?Sized>(&mut self, rec: &Record<'_>, sink: &mut S) {
+        self.push_inner(rec.index, rec.ts, rec.binding, rec.data, rec.orig_len, sink);
+    }
+
+    /// Feed one packet given as bytes framed by `binding` (1-based `index`).
+    pub fn push_packet<S: Sink + ?Sized>(
+        &mut self,
+        index: usize,
+        ts: Option<Timestamp>,
+        binding: BindingKind,
+        data: &[u8],
+        sink: &mut S,
+    ) {
+        self.push_inner(index, ts, binding, data, data.len(), sink);
+    }
+
+    /// Report a record the capture reader could not read.
+    pub fn capture_error<S: Sink + ?Sized>(&mut self, e: &CaptureError, sink: &mut S) {
+        self.counters.findings += 1;
+        sink.finding(&Finding::new(
+            FindingKind::CaptureError,
+            e.index,
+            None,
+            Detail::Capture(e.to_string()),
+        ));
+    }
+
+    fn push_inner<S: Sink + ?Sized>(
+        &mut self,
+        index: usize,
+        ts: Option<Timestamp>,
+        binding: BindingKind,
+        data: &[u8],
+        orig_len: usize,
+        sink: &mut S,
+    ) {
+        self.counters.packets += 1;
+        let d = dissect(binding, data);
+        let header = d.mctp.map(|(_, h)| h.repr);
+        let addr = header.map(|r| StreamAddr {
+            src: r.src,
+            dst: r.dst,
+            to: r.to,
+            tag: r.tag,
+        });
+        let interpret = header.filter(|r| r.version == mctp::HEADER_VERSION);
+
+        // What the packet belongs to, for the packet event (filters need the
+        // message type even for middle packets).
+        let (type_byte, command) = match interpret {
+            Some(r) if r.som => {
+                let payload = d.mctp_bytes().map_or(&[][..], |p| &p[mctp::HEADER_LEN..]);
+                (
+                    payload.first().map(|&b| TypeByte::from_byte(b)),
+                    control_info(payload).map(|c| c.command),
+                )
+            }
+            Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
+                Some(Stream::Building(b)) => (b.type_byte, b.command),
+                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command),
+                _ => (None, None),
+            },
+            None => (None, None),
+        };
+        sink.packet(&PacketEvent {
+            index,
+            ts,
+            dissection: &d,
+            type_byte,
+            command,
+        });
+
+        let mut out = Counting {
+            sink,
+            counters: &mut self.counters,
+        };
+        if orig_len > data.len() {
+            let mut f = Finding::new(
+                FindingKind::Truncated,
+                index,
+                ts,
+                Detail::Truncated {
+                    captured: data.len(),
+                    orig: orig_len,
+                },
+            );
+            f.addr = addr;
+            out.finding(&f);
+        }
+        for p in d.problems() {
+            let kind = match p {
+                crate::dissect::Problem::BadIntegrity(_) => FindingKind::BadIntegrity,
+                crate::dissect::Problem::UnsupportedVersion(_) => FindingKind::UnsupportedVersion,
+                crate::dissect::Problem::Decode(_) => FindingKind::DecodeError,
+                crate::dissect::Problem::Framing(_) => FindingKind::Framing,
+            };
+            let mut f = Finding::new(kind, index, ts, Detail::Problem(p));
+            f.addr = addr;
+            f.msg_type = type_byte.map(|t| t.msg_type);
+            out.finding(&f);
+        }
+
+        let (Some(r), Some(packet)) = (interpret, d.mctp_bytes()) else {
+            return;
+        };
+        // mctp_bytes() is at least a header when `mctp` is set.
+        let payload = packet.get(mctp::HEADER_LEN..).unwrap_or(&[]);
+        let key = stream_key(r.src, r.dst, r.to, r.tag);
+        let addr = StreamAddr {
+            src: r.src,
+            dst: r.dst,
+            to: r.to,
+            tag: r.tag,
+        };
+        let max = self.opts.max_message_size;
+        let state = std::mem::take(self.streams.entry(key).or_default());
+        if matches!(state, Stream::Building(_)) {
+            self.active = self.active.saturating_sub(1);
+        }
+
+        let finding = |kind, detail, related: Option<usize>, tb: Option<TypeByte>| {
+            let mut f = Finding::new(kind, index, ts, detail);
+            f.related_index = related;
+            f.addr = Some(addr);
+            f.msg_type = tb.map(|t| t.msg_type);
+            f
+        };
+
+        if r.som {
+            if let Stream::Building(b) = state {
+                out.finding(&finding(
+                    FindingKind::MissingEom,
+                    Detail::MissingEom {
+                        packets: b.packets,
+                        bytes: b.buf.len(),
+                    },
+                    Some(b.first_index),
+                    b.type_byte,
+                ));
+                recycle(&mut self.pool, b.buf);
+            }
+            if payload.len() > max {
+                out.finding(&finding(
+                    FindingKind::Oversize,
+                    Detail::Oversize {
+                        max,
+                        size: payload.len(),
+                    },
+                    Some(index),
+                    type_byte,
+                ));
+                if !r.eom {
+                    set(
+                        &mut self.streams,
+                        &mut self.active,
+                        key,
+                        Stream::Discarding { type_byte, command },
+                    );
+                }
+                return;
+            }
+            if r.eom {
+                // Single-packet message: decode straight from the record.
+                let message = match d.message {
+                    Some((_, m)) => Ok(m),
+                    None => Message::parse(payload),
+                };
+                if let (Err(e), None) = (&message, d.error) {
+                    // Not already reported by the dissector.
+                    out.finding(&finding(
+                        FindingKind::DecodeError,
+                        Detail::MessageDecode(*e),
+                        Some(index),
+                        type_byte,
+                    ));
+                }
+                let env = Envelope {
+                    dst: r.dst,
+                    src: r.src,
+                    to: r.to,
+                    tag: r.tag,
+                    type_byte,
+                    packets: 1,
+                    len: payload.len(),
+                    first_index: index,
+                    last_index: index,
+                    first_ts: ts,
+                    last_ts: ts,
+                };
+                complete(
+                    &mut self.pending,
+                    &self.opts,
+                    &mut out,
+                    env,
+                    payload,
+                    message,
+                );
+                return;
+            }
+            if self.active >= self.opts.max_reassemblies {
+                out.finding(&finding(
+                    FindingKind::ReassemblyLimit,
+                    Detail::ReassemblyLimit {
+                        max: self.opts.max_reassemblies,
+                    },
+                    Some(index),
+                    type_byte,
+                ));
+                set(
+                    &mut self.streams,
+                    &mut self.active,
+                    key,
+                    Stream::Discarding { type_byte, command },
+                );
+                return;
+            }
+            let mut buf = self.pool.pop().unwrap_or_default();
+            buf.extend_from_slice(payload);
+            set(
+                &mut self.streams,
+                &mut self.active,
+                key,
+                Stream::Building(Building {
+                    buf,
+                    next_seq: (r.seq + 1) & 3,
+                    packets: 1,
+                    first_index: index,
+                    first_ts: ts,
+                    type_byte,
+                    command,
+                }),
+            );
+            return;
+        }
+
+        match state {
+            Stream::Idle => {
+                out.finding(&finding(
+                    FindingKind::MissingSom,
+                    Detail::MissingSom {
+                        eom: r.eom,
+                        seq: r.seq,
+                    },
+                    None,
+                    None,
+                ));
+                if !r.eom {
+                    set(
+                        &mut self.streams,
+                        &mut self.active,
+                        key,
+                        Stream::Discarding {
+                            type_byte: None,
+                            command: None,
+                        },
+                    );
+                }
+            }
+            Stream::Discarding { type_byte, command } => {
+                if !r.eom {
+                    set(
+                        &mut self.streams,
+                        &mut self.active,
+                        key,
+                        Stream::Discarding { type_byte, command },
+                    );
+                }
+            }
+            Stream::Building(mut b) => {
+                if r.seq != b.next_seq {
+                    out.finding(&finding(
+                        FindingKind::SequenceGap,
+                        Detail::SequenceGap {
+                            expected: b.next_seq,
+                            got: r.seq,
+                            packets: b.packets,
+                            bytes: b.buf.len(),
+                        },
+                        Some(b.first_index),
+                        b.type_byte,
+                    ));
+                } else if b.buf.len() + payload.len() > max {
+                    out.finding(&finding(
+                        FindingKind::Oversize,
+                        Detail::Oversize {
+                            max,
+                            size: b.buf.len() + payload.len(),
+                        },
+                        Some(b.first_index),
+                        b.type_byte,
+                    ));
+                } else {
+                    b.buf.extend_from_slice(payload);
+                    b.packets += 1;
+                    b.next_seq = (b.next_seq + 1) & 3;
+                    if !r.eom {
+                        set(
+                            &mut self.streams,
+                            &mut self.active,
+                            key,
+                            Stream::Building(b),
+                        );
+                        return;
+                    }
+                    let env = Envelope {
+                        dst: r.dst,
+                        src: r.src,
+                        to: r.to,
+                        tag: r.tag,
+                        type_byte: b.type_byte,
+                        packets: b.packets,
+                        len: b.buf.len(),
+                        first_index: b.first_index,
+                        last_index: index,
+                        first_ts: b.first_ts,
+                        last_ts: ts,
+                    };
+                    let message = Message::parse(&b.buf);
+                    // A whole message with a bad body still shows its header;
+                    // the body error is a finding either way.
+                    let error = match &message {
+                        Ok(m) => body_error(m),
+                        Err(e) => Some(*e),
+                    };
+                    if let Some(e) = error {
+                        out.finding(&finding(
+                            FindingKind::DecodeError,
+                            Detail::MessageDecode(e),
+                            Some(b.first_index),
+                            b.type_byte,
+                        ));
+                    }
+                    complete(
+                        &mut self.pending,
+                        &self.opts,
+                        &mut out,
+                        env,
+                        &b.buf,
+                        message,
+                    );
+                    recycle(&mut self.pool, b.buf);
+                    return;
+                }
+                // Gap or oversize: the message is dropped.
+                let (type_byte, command) = (b.type_byte, b.command);
+                recycle(&mut self.pool, b.buf);
+                if !r.eom {
+                    set(
+                        &mut self.streams,
+                        &mut self.active,
+                        key,
+                        Stream::Discarding { type_byte, command },
+                    );
+                }
+            }
+        }
+    }
+
+    /// The end of the capture: report messages still being reassembled
+    /// ([`FindingKind::Incomplete`]) and requests still waiting for a response
+    /// ([`FindingKind::NoResponse`], severity info), in capture order. The
+    /// analyser is then empty and may be reused.
+    pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
+        let mut findings = Vec::new();
+        self.active = 0;
+        for (key, stream) in self.streams.drain() {
+            if let Stream::Building(b) = stream {
+                let mut f = Finding::new(
+                    FindingKind::Incomplete,
+                    b.first_index,
+                    b.first_ts,
+                    Detail::Incomplete {
+                        packets: b.packets,
+                        bytes: b.buf.len(),
+                    },
+                );
+                f.related_index = Some(b.first_index);
+                f.addr = Some(StreamAddr {
+                    src: (key >> 12) as u8,
+                    dst: (key >> 4) as u8,
+                    to: key & 8 != 0,
+                    tag: (key & 7) as u8,
+                });
+                f.msg_type = b.type_byte.map(|t| t.msg_type);
+                findings.push(f);
+                recycle(&mut self.pool, b.buf);
+            }
+        }
+        for (_, p) in self.pending.drain() {
+            let mut f = Finding::new(
+                FindingKind::NoResponse,
+                p.index,
+                p.last_ts,
+                Detail::NoResponse {
+                    at_end: true,
+                    waited_ns: None,
+                },
+            );
+            f.severity = Severity::Info;
+            f.related_index = Some(p.index);
+            f.addr = Some(p.addr);
+            f.msg_type = p.msg_type;
+            findings.push(f);
+        }
+        findings.sort_by_key(|f| (f.index, f.kind));
+        for f in &findings {
+            self.counters.findings += 1;
+            sink.finding(f);
+        }
+    }
+}
+
+/// Put a stream's state back (the slot exists: `push_inner` took it out).
+fn set(streams: &mut FastMap<u32, Stream>, active: &mut usize, key: u32, s: Stream) {
+    if let Some(slot) = streams.get_mut(&key) {
+        if matches!(s, Stream::Building(_)) {
+            *active += 1;
+        }
+        *slot = s;
+    }
+}
+
+fn recycle(pool: &mut Vec<Vec<u8>>, mut buf: Vec<u8>) {
+    if pool.len() < POOL_MAX {
+        buf.clear();
+        pool.push(buf);
+    }
+}
+
+/// A control body that failed to decode (offset from the type byte).
+fn body_error(m: &Message<'_>) -> Option<Error> {
+    match m {
+        Message::Control(c) => match c.body {
+            control::Body::Malformed { error, .. } => Some(error),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Match requests and responses, then hand the message to the sink.
+fn complete<S: Sink + ?Sized>(
+    pending: &mut FastMap<u32, Pending>,
+    opts: &AnalyzerOptions,
+    out: &mut Counting<'_, S>,
+    env: Envelope,
+    bytes: &[u8],
+    message: Result<Message<'_>, Error>,
+) {
+    let ctrl = control_info(bytes);
+    let addr = StreamAddr {
+        src: env.src,
+        dst: env.dst,
+        to: env.to,
+        tag: env.tag,
+    };
+    let mut request = None;
+    if env.to {
+        let expects_response = !matches!(ctrl, Some(c) if c.datagram || !c.rq);
+        if expects_response {
+            let key = pending_key(env.src, env.dst, env.tag);
+            let new = Pending {
+                index: env.first_index,
+                last_ts: env.last_ts,
+                control: ctrl,
+                addr,
+                msg_type: env.msg_type(),
+            };
+            if let Some(old) = pending.insert(key, new) {
+                let waited = latency(old.last_ts, env.first_ts);
+                let expired = waited.is_some_and(|w| w > opts.tag_timeout_ns);
+                let mut f = if expired {
+                    let mut f = Finding::new(
+                        FindingKind::NoResponse,
+                        env.first_index,
+                        env.first_ts,
+                        Detail::NoResponse {
+                            at_end: false,
+                            waited_ns: waited,
+                        },
+                    );
+                    f.msg_type = old.msg_type;
+                    f
+                } else {
+                    let mut f = Finding::new(
+                        FindingKind::TagReuse,
+                        env.first_index,
+                        env.first_ts,
+                        Detail::TagReuse,
+                    );
+                    f.msg_type = env.msg_type();
+                    f
+                };
+                f.related_index = Some(old.index);
+                f.addr = Some(addr);
+                out.finding(&f);
+            }
+        }
+    } else {
+        // The requester is our destination; the request went to us (the
+        // source), or to broadcast / the null EID.
+        let keys = [
+            pending_key(env.dst, env.src, env.tag),
+            pending_key(env.dst, mctp::EID_BROADCAST, env.tag),
+            pending_key(env.dst, mctp::EID_NULL, env.tag),
+        ];
+        let found = keys.iter().find_map(|k| pending.get(k).map(|p| (*k, *p)));
+        match found {
+            Some((k, p)) => {
+                let mismatch = match (p.control, ctrl) {
+                    (Some(rq), Some(rsp)) => {
+                        rsp.rq || rq.instance_id != rsp.instance_id || rq.command != rsp.command
+                    }
+                    _ => false,
+                };
+                if mismatch {
+                    let mut f = Finding::new(
+                        FindingKind::UnmatchedResponse,
+                        env.first_index,
+                        env.first_ts,
+                        Detail::UnmatchedResponse {
+                            pending: p.control.map(|c| (c.instance_id, c.command)),
+                        },
+                    );
+                    f.related_index = Some(p.index);
+                    f.addr = Some(addr);
+                    f.msg_type = env.msg_type();
+                    out.finding(&f);
+                } else {
+                    pending.remove(&k);
+                    request = Some(RequestMatch {
+                        index: p.index,
+                        latency_ns: latency(p.last_ts, env.last_ts),
+                    });
+                }
+            }
+            None => {
+                let mut f = Finding::new(
+                    FindingKind::UnmatchedResponse,
+                    env.first_index,
+                    env.first_ts,
+                    Detail::UnmatchedResponse { pending: None },
+                );
+                f.addr = Some(addr);
+                f.msg_type = env.msg_type();
+                out.finding(&f);
+            }
+        }
+    }
+    out.counters.messages += 1;
+    out.sink.message(&MessageEvent {
+        envelope: env,
+        bytes,
+        message,
+        request,
+    });
+}

@@ -1,0 +1,392 @@
+//! Capture statistics: counts per EID pair and per message type, findings
+//! by kind, and request→response latency percentiles.
+//!
+//! [`Stats`] is fed the same events a sink receives (usually after a
+//! filter), so it can describe a whole capture or a filtered view.
+//! Latencies are stored (8 bytes per matched response) and percentiles are
+//! taken by the nearest-rank method on the sorted samples: the p-th
+//! percentile of n samples is the ⌈p·n/100⌉-th smallest.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use mctpkit_wire::control::Command;
+use mctpkit_wire::mctp::MessageType;
+
+use super::{Finding, FindingKind, MessageEvent, Micros};
+use crate::render::json_str;
+
+/// Stored latency samples in nanoseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Latencies {
+    samples: Vec<u64>,
+    sorted: bool,
+}
+
+/// Percentiles of a set of latencies, in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatencySummary {
+    pub count: usize,
+    pub min: u64,
+    pub p50: u64,
+    pub p90: u64,
+    pub p99: u64,
+    pub max: u64,
+}
+
+impl Latencies {
+    /// Add a sample.
+    pub fn push(&mut self, ns: u64) {
+        self.samples.push(ns);
+        self.sorted = false;
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// `true` without samples.
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    fn sort(&mut self) {
+        if !self.sorted {
+            self.samples.sort_unstable();
+            self.sorted = true;
+        }
+    }
+
+    /// The nearest-rank `p`-th percentile (0 < p ≤ 100); `None` without samples.
+    pub fn percentile(&mut self, p: f64) -> Option<u64> {
+        self.sort();
+        let n = self.samples.len();
+        if n == 0 {
+            return None;
+        }
+        let rank = ((p / 100.0) * n as f64).ceil() as usize;
+        self.samples.get(rank.clamp(1, n) - 1).copied()
+    }
+
+    /// Count, min, p50, p90, p99 and max; `None` without samples.
+    pub fn summary(&mut self) -> Option<LatencySummary> {
+        self.sort();
+        Some(LatencySummary {
+            count: self.samples.len(),
+            min: *self.samples.first()?,
+            p50: self.percentile(50.0)?,
+            p90: self.percentile(90.0)?,
+            p99: self.percentile(99.0)?,
+            max: *self.samples.last()?,
+        })
+    }
+}
+
+/// Traffic between one source and one destination EID.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairStats {
+    pub messages: u64,
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+/// Traffic of one message type (or one control command).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeStats {
+    pub messages: u64,
+    /// Messages with TO=1.
+    pub requests: u64,
+    /// Messages with TO=0.
+    pub responses: u64,
+    pub bytes: u64,
+    /// Latencies of the responses matched to a request.
+    pub latency: Latencies,
+}
+
+impl TypeStats {
+    fn add(&mut self, m: &MessageEvent<'_>) {
+        self.messages += 1;
+        if m.envelope.to {
+            self.requests += 1;
+        } else {
+            self.responses += 1;
+        }
+        self.bytes += m.envelope.len as u64;
+        if let Some(ns) = m.request.and_then(|r| r.latency_ns) {
+            self.latency.push(ns);
+        }
+    }
+}
+
+/// Statistics over the messages and findings it is fed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub messages: u64,
+    pub packets: u64,
+    /// Keyed by (source, destination).
+    pub pairs: BTreeMap<(u8, u8), PairStats>,
+    /// Keyed by message type (7 bits); `None` for empty messages.
+    pub types: BTreeMap<Option<u8>, TypeStats>,
+    /// MCTP control messages keyed by command code.
+    pub commands: BTreeMap<u8, TypeStats>,
+    pub findings: BTreeMap<FindingKind, u64>,
+}
+
+fn type_name(t: Option<u8>) -> String {
+    match t {
+        None => "(empty)".to_string(),
+        Some(v) => MessageType::from_value(v).to_string(),
+    }
+}
+
+fn command_name(c: u8) -> String {
+    match Command::from_value(c).display_name() {
+        Some(n) => format!("CTRL {n}"),
+        None => format!("CTRL cmd {c:#04x}"),
+    }
+}
+
+impl Stats {
+    /// Empty statistics.
+    pub fn new() -> Self {
+        Stats::default()
+    }
+
+    /// Count a completed message.
+    pub fn message(&mut self, m: &MessageEvent<'_>) {
+        let e = &m.envelope;
+        self.messages += 1;
+        self.packets += u64::from(e.packets);
+        let p = self.pairs.entry((e.src, e.dst)).or_default();
+        p.messages += 1;
+        p.packets += u64::from(e.packets);
+        p.bytes += e.len as u64;
+        self.types
+            .entry(e.msg_type().map(|t| t.value()))
+            .or_default()
+            .add(m);
+        if let Some(c) = m.command() {
+            self.commands.entry(c).or_default().add(m);
+        }
+    }
+
+    /// Count a finding.
+    pub fn finding(&mut self, f: &Finding) {
+        *self.findings.entry(f.kind).or_default() += 1;
+    }
+
+    /// Append a plain-text report.
+    pub fn write_text(&mut self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "== statistics: {} messages in {} packets",
+            self.messages, self.packets
+        );
+        out.push_str("-- by EID pair (src -> dst)\n");
+        for ((s, d), p) in &self.pairs {
+            let _ = writeln!(
+                out,
+                "  {s:02X} -> {d:02X}  {:>10} msgs {:>10} pkts {:>12} B",
+                p.messages, p.packets, p.bytes
+            );
+        }
+        out.push_str("-- by message type\n");
+        for (t, s) in &self.types {
+            let _ = writeln!(
+                out,
+                "  {:<28} {:>10} msgs {:>10} req {:>10} rsp {:>12} B",
+                type_name(*t),
+                s.messages,
+                s.requests,
+                s.responses,
+                s.bytes
+            );
+        }
+        if !self.commands.is_empty() {
+            out.push_str("-- MCTP control by command\n");
+            for (c, s) in &self.commands {
+                let _ = writeln!(
+                    out,
+                    "  {:<28} {:>10} msgs {:>10} req {:>10} rsp",
+                    command_name(*c),
+                    s.messages,
+                    s.requests,
+                    s.responses
+                );
+            }
+        }
+        out.push_str("-- findings\n");
+        if self.findings.is_empty() {
+            out.push_str("  none\n");
+        }
+        for (k, n) in &self.findings {
+            let _ = writeln!(out, "  {:<28} {n:>10}", k.name());
+        }
+        let rows: Vec<(String, &mut Latencies)> = self
+            .types
+            .iter_mut()
+            .map(|(t, s)| (type_name(*t), &mut s.latency))
+            .chain(
+                self.commands
+                    .iter_mut()
+                    .map(|(c, s)| (command_name(*c), &mut s.latency)),
+            )
+            .filter(|(_, l)| !l.is_empty())
+            .collect();
+        out.push_str("-- request -> response latency\n");
+        if rows.is_empty() {
+            out.push_str("  no matched responses with timestamps\n");
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "  {:<28} {:>8} {:>12} {:>12} {:>12} {:>12}",
+            "", "count", "p50", "p90", "p99", "max"
+        );
+        for (name, l) in rows {
+            if let Some(s) = l.summary() {
+                let _ = writeln!(
+                    out,
+                    "  {:<28} {:>8} {:>12} {:>12} {:>12} {:>12}",
+                    name,
+                    s.count,
+                    Micros(s.p50).to_string(),
+                    Micros(s.p90).to_string(),
+                    Micros(s.p99).to_string(),
+                    Micros(s.max).to_string()
+                );
+            }
+        }
+    }
+
+    /// Append the report as one JSON object `{"stats":{...}}` (no newline).
+    /// Latencies are in microseconds.
+    pub fn write_json(&mut self, out: &mut String) {
+        fn lat(out: &mut String, l: &mut Latencies) {
+            match l.summary() {
+                None => out.push_str("null"),
+                Some(s) => {
+                    let _ = write!(
+                        out,
+                        "{{\"count\":{},\"min_us\":{},\"p50_us\":{},\"p90_us\":{},\"p99_us\":{},\"max_us\":{}}}",
+                        s.count,
+                        s.min as f64 / 1000.0,
+                        s.p50 as f64 / 1000.0,
+                        s.p90 as f64 / 1000.0,
+                        s.p99 as f64 / 1000.0,
+                        s.max as f64 / 1000.0
+                    );
+                }
+            }
+        }
+        let _ = write!(
+            out,
+            "{{\"stats\":{{\"messages\":{},\"packets\":{},\"pairs\":[",
+            self.messages, self.packets
+        );
+        for (i, ((s, d), p)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(
+                out,
+                "{{\"src\":{s},\"dst\":{d},\"messages\":{},\"packets\":{},\"bytes\":{}}}",
+                p.messages, p.packets, p.bytes
+            );
+        }
+        out.push_str("],\"types\":[");
+        for (i, (t, s)) in self.types.iter_mut().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"msg_type\":");
+            match t {
+                Some(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"name\":");
+            json_str(out, &type_name(*t));
+            let _ = write!(
+                out,
+                ",\"messages\":{},\"requests\":{},\"responses\":{},\"bytes\":{},\"latency\":",
+                s.messages, s.requests, s.responses, s.bytes
+            );
+            lat(out, &mut s.latency);
+            out.push('}');
+        }
+        out.push_str("],\"control_commands\":[");
+        for (i, (c, s)) in self.commands.iter_mut().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"command\":{c},\"name\":");
+            json_str(out, &command_name(*c));
+            let _ = write!(
+                out,
+                ",\"messages\":{},\"requests\":{},\"responses\":{},\"latency\":",
+                s.messages, s.requests, s.responses
+            );
+            lat(out, &mut s.latency);
+            out.push('}');
+        }
+        out.push_str("],\"findings\":{");
+        for (i, (k, n)) in self.findings.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_str(out, k.name());
+            let _ = write!(out, ":{n}");
+        }
+        out.push_str("}}}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_nearest_rank() {
+        let mut l = Latencies::default();
+        assert_eq!(l.summary(), None);
+        // 1..=100 µs, pushed in reverse order.
+        for i in (1..=100u64).rev() {
+            l.push(i * 1000);
+        }
+        let s = l.summary().unwrap();
+        assert_eq!(
+            s,
+            LatencySummary {
+                count: 100,
+                min: 1000,
+                p50: 50_000,
+                p90: 90_000,
+                p99: 99_000,
+                max: 100_000
+            }
+        );
+        assert_eq!(l.percentile(100.0), Some(100_000));
+        assert_eq!(l.percentile(0.1), Some(1000));
+    }
+
+    #[test]
+    fn percentiles_small_sets() {
+        let mut l = Latencies::default();
+        l.push(7);
+        let s = l.summary().unwrap();
+        assert_eq!((s.p50, s.p90, s.p99, s.max), (7, 7, 7, 7));
+        // 10 samples: p50 = 5th, p90 = 9th, p99 = 10th.
+        let mut l = Latencies::default();
+        for v in [10, 3, 8, 1, 9, 2, 7, 4, 6, 5] {
+            l.push(v);
+        }
+        let s = l.summary().unwrap();
+        assert_eq!((s.min, s.p50, s.p90, s.p99, s.max), (1, 5, 9, 10, 10));
+        // adding a sample re-sorts
+        l.push(0);
+        assert_eq!(l.summary().unwrap().min, 0);
+    }
+}
