@@ -34,6 +34,22 @@ pub enum Layer {
     Message,
     /// MCTP control message header and body, DSP0236 §11.
     Control,
+    /// PLDM, DSP0240 family.
+    Pldm,
+    /// SPDM, DSP0274.
+    Spdm,
+    /// Secured messages (SPDM sessions), DSP0276/DSP0277.
+    Secured,
+    /// NVMe Management Interface.
+    NvmeMi,
+    /// CXL FM-API / CCI, DSP0234 / DSP0281.
+    Cxl,
+    /// Vendor-defined messages (PCI or IANA vendor ID).
+    Vdm,
+    /// NC-SI over MCTP, DSP0261.
+    NcSi,
+    /// Ethernet over MCTP, DSP0261.
+    Ethernet,
     /// A message type this version does not decode yet.
     Undecoded,
 }
@@ -52,6 +68,14 @@ impl Layer {
             Layer::Mctp => "mctp",
             Layer::Message => "message",
             Layer::Control => "control",
+            Layer::Pldm => "pldm",
+            Layer::Spdm => "spdm",
+            Layer::Secured => "secured",
+            Layer::NvmeMi => "nvme_mi",
+            Layer::Cxl => "cxl",
+            Layer::Vdm => "vdm",
+            Layer::NcSi => "ncsi",
+            Layer::Ethernet => "ethernet",
             Layer::Undecoded => "undecoded",
         }
     }
@@ -69,6 +93,14 @@ impl Layer {
             Layer::Mctp => "MCTP transport (DSP0236)",
             Layer::Message => "MCTP message",
             Layer::Control => "MCTP control (DSP0236)",
+            Layer::Pldm => "PLDM (DSP0240)",
+            Layer::Spdm => "SPDM (DSP0274)",
+            Layer::Secured => "Secured message (DSP0276)",
+            Layer::NvmeMi => "NVMe-MI",
+            Layer::Cxl => "CXL CCI / FM-API (DSP0281 / DSP0234)",
+            Layer::Vdm => "Vendor defined message",
+            Layer::NcSi => "NC-SI over MCTP (DSP0261)",
+            Layer::Ethernet => "Ethernet over MCTP (DSP0261)",
             Layer::Undecoded => "Not yet decoded",
         }
     }

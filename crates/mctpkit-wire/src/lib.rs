@@ -20,11 +20,19 @@ mod macros;
 
 pub mod binding;
 pub mod control;
+pub mod cxl;
 pub mod describe;
 pub mod error;
+pub mod ethernet;
 pub mod fragment;
 pub mod mctp;
 pub mod message;
+pub mod ncsi;
+pub mod nvme_mi;
+pub mod pldm;
+pub mod secured;
+pub mod spdm;
+pub mod vdm;
 
 pub use describe::{Describe, Field, Group, Value, Visitor};
 pub use error::{Error, ErrorKind, Layer, Result};

@@ -87,10 +87,15 @@ impl<'a> Dissection<'a> {
             .mctp
             .filter(|(_, h)| h.repr.version != mctp::HEADER_VERSION)
             .map(|(_, h)| Problem::UnsupportedVersion(h.repr.version));
-        let body = self.message.and_then(|(o, m)| match m {
-            Message::Control(c) => c.problem().map(|e| Problem::Decode(e.shift(o))),
-            _ => None,
-        });
+        let body = self
+            .message
+            .and_then(|(o, m)| m.problem().map(|e| Problem::Decode(e.shift(o))));
+        // A message-level check (e.g. the NVMe-MI MIC) that failed.
+        let msg_integrity = self
+            .message
+            .and_then(|(_, m)| m.integrity())
+            .filter(|i| !i.ok())
+            .map(Problem::BadIntegrity);
         let framing = self
             .frame
             .map(|f| f.warnings())
@@ -103,6 +108,7 @@ impl<'a> Dissection<'a> {
             .chain(framing)
             .chain(version)
             .chain(body)
+            .chain(msg_integrity)
             .chain(self.error.map(Problem::Decode))
     }
 
