@@ -16,6 +16,7 @@ use mctpkit::analyze::{
 };
 use mctpkit::capture::{Capture, Timestamp};
 use mctpkit::render::{self, json_str, layer_json, JsonWriter};
+use mctpkit::wire::describe::fast;
 use mctpkit::wire::{Describe, Field, Value, Visitor};
 
 const AFTER_HELP: &str = "\
@@ -295,9 +296,11 @@ impl<W: Write> Sink for Output<W> {
                 }
             }
             if let Some(r) = m.request {
-                let _ = write!(self.line, " (reply to #{}", r.index);
+                self.line.push_str(" (reply to #");
+                let _ = fast::dec(&mut self.line, r.index as u64);
                 if let Some(ns) = r.latency_ns {
-                    let _ = write!(self.line, " after {}", Micros(ns));
+                    self.line.push_str(" after ");
+                    let _ = Micros(ns).write_to(&mut self.line);
                 }
                 self.line.push(')');
             }

@@ -214,10 +214,7 @@ pub struct HexBytes<'a>(pub &'a [u8]);
 
 impl fmt::Display for HexBytes<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        fast::hex_bytes(f, self.0)
     }
 }
 
@@ -233,5 +230,96 @@ impl fmt::Display for UuidText<'_> {
             write!(f, "{b:02x}")?;
         }
         Ok(())
+    }
+}
+
+/// Fast writers for summaries on hot paths.
+///
+/// `core::fmt` costs a few hundred instructions per `write!` through a
+/// `dyn Write`; `mctpkit analyze` formats a line per message, so the most
+/// common pieces (EIDs, tags, counts, hex bytes) go through these instead.
+pub mod fast {
+    use core::fmt;
+
+    const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+    fn ascii(buf: &[u8]) -> &str {
+        // Only ASCII digits are ever written into `buf`.
+        core::str::from_utf8(buf).unwrap_or("?")
+    }
+
+    /// `v` in decimal.
+    pub fn dec(w: &mut dyn fmt::Write, v: u64) -> fmt::Result {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = v;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        w.write_str(ascii(&buf[i..]))
+    }
+
+    /// Two upper-case hex digits (EIDs in summaries: `0B<-0A`).
+    pub fn hex2_upper(w: &mut dyn fmt::Write, b: u8) -> fmt::Result {
+        let s = [
+            HEX_UPPER[usize::from(b >> 4)],
+            HEX_UPPER[usize::from(b & 15)],
+        ];
+        w.write_str(ascii(&s))
+    }
+
+    /// `0x` and two lower-case hex digits.
+    pub fn hex8(w: &mut dyn fmt::Write, b: u8) -> fmt::Result {
+        let s = [
+            b'0',
+            b'x',
+            HEX_LOWER[usize::from(b >> 4)],
+            HEX_LOWER[usize::from(b & 15)],
+        ];
+        w.write_str(ascii(&s))
+    }
+
+    /// Bytes as lower-case hex without separators, in 32-byte chunks.
+    pub fn hex_bytes(w: &mut dyn fmt::Write, bytes: &[u8]) -> fmt::Result {
+        let mut buf = [0u8; 64];
+        for chunk in bytes.chunks(32) {
+            for (i, b) in chunk.iter().enumerate() {
+                buf[2 * i] = HEX_LOWER[usize::from(b >> 4)];
+                buf[2 * i + 1] = HEX_LOWER[usize::from(b & 15)];
+            }
+            w.write_str(ascii(&buf[..2 * chunk.len()]))?;
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::string::String;
+
+        #[test]
+        fn writers_match_core_fmt() {
+            for v in [0u64, 7, 10, 99, 1234, u64::MAX] {
+                let mut s = String::new();
+                super::dec(&mut s, v).unwrap();
+                assert_eq!(s, std::format!("{v}"));
+            }
+            for b in 0..=255u8 {
+                let mut s = String::new();
+                super::hex2_upper(&mut s, b).unwrap();
+                super::hex8(&mut s, b).unwrap();
+                assert_eq!(s, std::format!("{b:02X}{b:#04x}"));
+            }
+            let bytes: std::vec::Vec<u8> = (0..100u8).collect();
+            let mut s = String::new();
+            super::hex_bytes(&mut s, &bytes).unwrap();
+            let expect: String = bytes.iter().map(|b| std::format!("{b:02x}")).collect();
+            assert_eq!(s, expect);
+        }
     }
 }

@@ -393,14 +393,14 @@ impl Header {
 
 /// Short form used in summaries: "SOM EOM", "SOM", "EOM", or "MID".
 struct Position(bool, bool);
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match (self.0, self.1) {
+impl Position {
+    const fn as_str(&self) -> &'static str {
+        match (self.0, self.1) {
             (true, true) => "SOM EOM",
             (true, false) => "SOM",
             (false, true) => "EOM",
             (false, false) => "MID",
-        })
+        }
     }
 }
 
@@ -410,22 +410,29 @@ impl Describe for Header {
     }
 
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        use crate::describe::fast;
         let r = &self.repr;
-        write!(
-            w,
-            "MCTP {:02X}<-{:02X} {} seq={} tag={}{}",
-            r.dst,
-            r.src,
-            Position(r.som, r.eom),
-            r.seq,
-            if r.to { "TO," } else { "" },
-            r.tag
-        )?;
+        w.write_str("MCTP ")?;
+        fast::hex2_upper(w, r.dst)?;
+        w.write_str("<-")?;
+        fast::hex2_upper(w, r.src)?;
+        w.write_str(" ")?;
+        w.write_str(Position(r.som, r.eom).as_str())?;
+        w.write_str(" seq=")?;
+        fast::dec(w, r.seq.into())?;
+        w.write_str(if r.to { " tag=TO," } else { " tag=" })?;
+        fast::dec(w, r.tag.into())?;
         if r.version != HEADER_VERSION {
-            write!(w, " version={}!", r.version)?;
+            w.write_str(" version=")?;
+            fast::dec(w, r.version.into())?;
+            w.write_str("!")?;
         }
         if let Some(t) = self.type_byte {
-            write!(w, " {}", t.msg_type)?;
+            w.write_str(" ")?;
+            match t.msg_type.name() {
+                Some(n) => w.write_str(n)?,
+                None => fast::hex8(w, t.msg_type.value())?,
+            }
             if t.ic {
                 w.write_str("+IC")?;
             }

@@ -381,23 +381,32 @@ impl Describe for Message<'_> {
     }
 
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        use crate::describe::fast;
         let h = &self.header;
         w.write_str("CTRL ")?;
         match h.command.display_name() {
             Some(n) => w.write_str(n)?,
-            None => write!(w, "cmd {:#04x}", h.command.value())?,
+            None => {
+                w.write_str("cmd ")?;
+                fast::hex8(w, h.command.value())?;
+            }
         }
         if h.rq {
-            write!(
-                w,
-                " req{} iid={}",
-                if h.d { " (datagram)" } else { "" },
-                h.instance_id
-            )?;
+            w.write_str(if h.d {
+                " req (datagram) iid="
+            } else {
+                " req iid="
+            })?;
+            fast::dec(w, h.instance_id.into())?;
         } else {
-            write!(w, " rsp iid={}", h.instance_id)?;
+            w.write_str(" rsp iid=")?;
+            fast::dec(w, h.instance_id.into())?;
             if let Some(cc) = h.completion_code {
-                write!(w, " {cc}")?;
+                w.write_str(" ")?;
+                match cc.name() {
+                    Some(n) => w.write_str(n)?,
+                    None => fast::hex8(w, cc.value())?,
+                }
             }
         }
         self.body.summary(&self.header, w)

@@ -8,6 +8,7 @@
 
 use core::fmt;
 
+use mctpkit_wire::describe::fast;
 use mctpkit_wire::describe::{Describe, Field, Value, Visitor};
 use mctpkit_wire::mctp::{MessageType, TypeByte};
 use mctpkit_wire::Layer;
@@ -54,18 +55,20 @@ impl Describe for Envelope {
         // Hand-rolled rather than one write! with padding: this runs once per
         // message on the hot path of `mctpkit analyze`.
         w.write_str("MCTP ")?;
-        hex2(w, self.dst)?;
+        fast::hex2_upper(w, self.dst)?;
         w.write_str("<-")?;
-        hex2(w, self.src)?;
+        fast::hex2_upper(w, self.src)?;
         w.write_str(if self.to { " TO tag=" } else { " tag=" })?;
-        w.write_char(char::from(b'0' + (self.tag & 7)))?;
-        write!(
-            w,
-            " [{} pkt{}, {} B]",
-            self.packets,
-            if self.packets == 1 { "" } else { "s" },
-            self.len
-        )
+        fast::dec(w, u64::from(self.tag & 7))?;
+        w.write_str(" [")?;
+        fast::dec(w, u64::from(self.packets))?;
+        w.write_str(if self.packets == 1 {
+            " pkt, "
+        } else {
+            " pkts, "
+        })?;
+        fast::dec(w, self.len as u64)?;
+        w.write_str(" B]")
     }
 
     fn describe(&self, v: &mut dyn Visitor) {
@@ -97,10 +100,4 @@ impl Describe for Envelope {
             Value::Uint(self.last_index as u64),
         ));
     }
-}
-
-fn hex2(w: &mut dyn fmt::Write, b: u8) -> fmt::Result {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    w.write_char(char::from(HEX[usize::from(b >> 4)]))?;
-    w.write_char(char::from(HEX[usize::from(b & 15)]))
 }

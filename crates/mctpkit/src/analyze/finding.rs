@@ -327,7 +327,24 @@ pub struct Micros(pub u64);
 
 impl fmt::Display for Micros {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Micros {
+    /// Write `1.234 ms` without core::fmt (once per line in `analyze`).
+    pub fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        use mctpkit_wire::describe::fast;
         let us = self.0 / 1000;
-        write!(f, "{}.{:03} ms", us / 1000, us % 1000)
+        fast::dec(f, us / 1000)?;
+        let frac = us % 1000;
+        let digits = [
+            b'.',
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ];
+        f.write_str(core::str::from_utf8(&digits).unwrap_or(".???"))?;
+        f.write_str(" ms")
     }
 }
