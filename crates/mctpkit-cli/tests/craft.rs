@@ -33,7 +33,11 @@ fn crc8_smbus(data: &[u8]) -> u8 {
     for &b in data {
         c ^= b;
         for _ in 0..8 {
-            c = if c & 0x80 != 0 { (c << 1) ^ 0x07 } else { c << 1 };
+            c = if c & 0x80 != 0 {
+                (c << 1) ^ 0x07
+            } else {
+                c << 1
+            };
         }
     }
     c
@@ -225,9 +229,15 @@ fn control_commands_from_the_brief() {
             &["control", "--datagram", "other", "--code", "0xf0", "01 02"],
             "01 09 08 c8 00 c0 f0 01 02",
         ),
-        (&["raw", "--type", "0x7e", "1a b4 01"], "01 09 08 c8 7e 1a b4 01"),
+        (
+            &["raw", "--type", "0x7e", "1a b4 01"],
+            "01 09 08 c8 7e 1a b4 01",
+        ),
         // A control response given as bytes: Rq clear, so TO defaults to 0.
-        (&["message", "00 00 02 00 09 00 00"], "01 09 08 c0 00 00 02 00 09 00 00"),
+        (
+            &["message", "00 00 02 00 09 00 00"],
+            "01 09 08 c0 00 00 02 00 09 00 00",
+        ),
     ];
     for (args, want) in cases {
         let mut a = vec!["craft"];
@@ -264,7 +274,9 @@ fn fragmentation_151_bytes_at_64() {
     let payload: Vec<u8> = packets.iter().flat_map(|p| p[4..].to_vec()).collect();
     assert_eq!(payload.len(), 151);
     // --seq and a smaller unit.
-    let out = ok(&["craft", "--mtu", "100", "--seq", "3", "--tag", "2", "raw", "--type", "0x7f", &body]);
+    let out = ok(&[
+        "craft", "--mtu", "100", "--seq", "3", "--tag", "2", "raw", "--type", "0x7f", &body,
+    ]);
     let flags: Vec<&str> = hex_lines(&out)
         .iter()
         .map(|l| l.split(' ').nth(3).unwrap())
@@ -278,7 +290,14 @@ fn serial_escaping() {
     // (9) is the unescaped packet length. FCS = CRC-16/MCRF4XX over
     // revision, count and the unescaped packet, big-endian.
     let out = ok(&[
-        "craft", "--binding", "serial", "--decode", "raw", "--type", "0x7e", "7e 7d 00 01",
+        "craft",
+        "--binding",
+        "serial",
+        "--decode",
+        "raw",
+        "--type",
+        "0x7e",
+        "7e 7d 00 01",
     ]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -313,7 +332,15 @@ fn bad_arguments_fail() {
         &["craft", "control", "get-endpoint-id", "--eid", "9"][..],
         &["craft", "control", "get-endpoint-id", "--cc", "error"][..],
         &["craft", "--mtu", "0", "message", "00"][..],
-        &["craft", "--binding", "smbus", "--mtu", "300", "message", &"00 ".repeat(300)][..],
+        &[
+            "craft",
+            "--binding",
+            "smbus",
+            "--mtu",
+            "300",
+            "message",
+            &"00 ".repeat(300),
+        ][..],
         &["craft", "message", "zz"][..],
     ] {
         let o = mctpkit(args);
@@ -332,13 +359,35 @@ fn temp_pcap(name: &str) -> PathBuf {
 fn pcap_append_then_analyze() {
     let path = temp_pcap("append");
     let file = path.to_str().unwrap();
-    ok(&["craft", "--pcap", file, "--tag", "1", "control", "get-endpoint-id"]);
     ok(&[
-        "craft", "--pcap", file, "--src", "9", "--dst", "8", "--tag", "1", "control",
-        "get-endpoint-id", "--response", "--eid", "9",
+        "craft",
+        "--pcap",
+        file,
+        "--tag",
+        "1",
+        "control",
+        "get-endpoint-id",
+    ]);
+    ok(&[
+        "craft",
+        "--pcap",
+        file,
+        "--src",
+        "9",
+        "--dst",
+        "8",
+        "--tag",
+        "1",
+        "control",
+        "get-endpoint-id",
+        "--response",
+        "--eid",
+        "9",
     ]);
     let body = vec!["00"; 150].join(" ");
-    ok(&["craft", "--pcap", file, "--tag", "2", "raw", "--type", "0x7e", &body]);
+    ok(&[
+        "craft", "--pcap", file, "--tag", "2", "raw", "--type", "0x7e", &body,
+    ]);
     let out = ok(&["analyze", "--stats", file]);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].contains("09<-08 TO tag=1 [1 pkt, 3 B]"), "{out}");

@@ -647,10 +647,7 @@ pub fn build(a: &ControlArgs) -> Result<Vec<u8>, String> {
                 )
             } else {
                 finish(
-                    builder::get_vendor_defined_message_support_request(
-                        iid,
-                        selector.unwrap_or(0),
-                    ),
+                    builder::get_vendor_defined_message_support_request(iid, selector.unwrap_or(0)),
                     a,
                 )
             }
@@ -714,7 +711,10 @@ pub fn build(a: &ControlArgs) -> Result<Vec<u8>, String> {
                         physical_address: &e.addr,
                     })
                     .collect();
-                finish(builder::routing_information_update_request(iid, &entries), a)
+                finish(
+                    builder::routing_information_update_request(iid, &entries),
+                    a,
+                )
             }
         }
         C::GetRoutingTableEntries {

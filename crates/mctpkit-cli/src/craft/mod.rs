@@ -295,8 +295,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     out.flush()?;
 
     if let Some(path) = &args.pcap {
-        let mut w = PcapWriter::append(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut w = PcapWriter::append(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH)?;
         for (i, p) in packets.iter().enumerate() {
             // One microsecond apart so the packets keep their order.
