@@ -41,7 +41,7 @@ Examples:
   mctpkit craft control get-message-type-support --response --types 0,1,5
   mctpkit craft control get-mctp-version-support --type 0xff
   mctpkit craft control get-mctp-version-support --response --versions 1.3.1,1.2,1.1,1.0
-  mctpkit craft control get-endpoint-uuid --response --cc unsupported-cmd
+  mctpkit craft control get-endpoint-uuid --response --cc unsupported-cmd --instance-id 5
   # Any message family: type byte + body, or the whole message:
   mctpkit craft --binding serial raw --type 0x7e '1a b4 00 01 02 03'
   mctpkit craft message 01 80 02 3f 01
@@ -55,8 +55,13 @@ Transmission unit: --mtu is the payload per packet, MCTP header excluded
 (DSP0236 baseline 64). Linux (`ip link set mctp0 mtu 68`) and libmctp count
 the 4-byte header too, so Linux MTU 68 = --mtu 64.
 
+Control header: --response, --cc, --instance-id and --datagram go after
+`control` (before or after the command name); packet and framing options
+go anywhere.
+
 Addresses: SMBus/I2C --src-addr/--dst-addr are 7-bit (0x10 is written as the
-byte 0x21 for the source, 0x20 for a destination). I3C: --addr is the
+byte 0x21 for the source, 0x20 for a destination); smbus-no-dest omits the
+destination byte but its PEC still covers --dst-addr. I3C: --addr is the
 target's dynamic address the PEC covers (as in `mctpkit decode --addr`), with
 --i3c-direction. PCIe VDM: --requester-id, --target-id (bb:dd.f or a 16-bit
 number) and --routing.
