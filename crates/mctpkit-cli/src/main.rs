@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod craft;
 mod decode;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
@@ -21,6 +22,8 @@ enum Command {
     Decode(decode::Args),
     /// Analyse a capture: reassemble messages, report findings, statistics.
     Analyze(analyze::Args),
+    /// Build a packet or message from named fields: hex frames or a pcap.
+    Craft(craft::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(a) => decode::run(a),
         Command::Analyze(a) => analyze::run(a),
+        Command::Craft(a) => craft::run(a),
     };
     match result {
         Ok(code) => code,
