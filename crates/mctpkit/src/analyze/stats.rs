@@ -178,6 +178,16 @@ impl Stats {
 
     /// Append a plain-text report.
     pub fn write_text(&mut self, out: &mut String) {
+        // One name column wide enough for the longest name in any table.
+        let w = self
+            .types
+            .keys()
+            .map(|t| type_name(*t).len())
+            .chain(self.commands.keys().map(|c| command_name(*c).len()))
+            .chain(self.findings.keys().map(|k| k.name().len()))
+            .max()
+            .unwrap_or(0)
+            .max(28);
         let _ = writeln!(
             out,
             "== statistics: {} messages in {} packets",
@@ -187,15 +197,18 @@ impl Stats {
         for ((s, d), p) in &self.pairs {
             let _ = writeln!(
                 out,
-                "  {s:02X} -> {d:02X}  {:>10} msgs {:>10} pkts {:>12} B",
-                p.messages, p.packets, p.bytes
+                "  {:<w$} {:>10} msgs {:>10} pkts {:>12} B",
+                format!("{s:02X} -> {d:02X}"),
+                p.messages,
+                p.packets,
+                p.bytes
             );
         }
         out.push_str("-- by message type\n");
         for (t, s) in &self.types {
             let _ = writeln!(
                 out,
-                "  {:<28} {:>10} msgs {:>10} req {:>10} rsp {:>12} B",
+                "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp {:>12} B",
                 type_name(*t),
                 s.messages,
                 s.requests,
@@ -208,7 +221,7 @@ impl Stats {
             for (c, s) in &self.commands {
                 let _ = writeln!(
                     out,
-                    "  {:<28} {:>10} msgs {:>10} req {:>10} rsp",
+                    "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp",
                     command_name(*c),
                     s.messages,
                     s.requests,
@@ -221,7 +234,7 @@ impl Stats {
             out.push_str("  none\n");
         }
         for (k, n) in &self.findings {
-            let _ = writeln!(out, "  {:<28} {n:>10}", k.name());
+            let _ = writeln!(out, "  {:<w$} {n:>10}", k.name());
         }
         let rows: Vec<(String, &mut Latencies)> = self
             .types
@@ -241,14 +254,14 @@ impl Stats {
         }
         let _ = writeln!(
             out,
-            "  {:<28} {:>8} {:>12} {:>12} {:>12} {:>12}",
+            "  {:<w$} {:>8} {:>12} {:>12} {:>12} {:>12}",
             "", "count", "p50", "p90", "p99", "max"
         );
         for (name, l) in rows {
             if let Some(s) = l.summary() {
                 let _ = writeln!(
                     out,
-                    "  {:<28} {:>8} {:>12} {:>12} {:>12} {:>12}",
+                    "  {:<w$} {:>8} {:>12} {:>12} {:>12} {:>12}",
                     name,
                     s.count,
                     Micros(s.p50).to_string(),
