@@ -125,7 +125,9 @@ open_enum! {
 }
 
 fn error_code_name(v: u64) -> Option<&'static str> {
-    u8::try_from(v).ok().and_then(|b| ErrorCode::from_value(b).name())
+    u8::try_from(v)
+        .ok()
+        .and_then(|b| ErrorCode::from_value(b).name())
 }
 
 fn key_exchange_name(v: u64) -> Option<&'static str> {
@@ -211,104 +213,104 @@ impl Header {
     }
 }
 
-const ERROR_A_N_Y: &[Item] = &[
-            Item::named("error_code", Kind::U8, error_code_name),
-            Item::new("error_data", Kind::U32Le),
-        ];
+const ERROR_ANY: &[Item] = &[
+    Item::named("error_code", Kind::U8, error_code_name),
+    Item::new("error_data", Kind::U32Le),
+];
 
-const GET_FIRMWARE_VERSION_R_E_Q: &[Item] = &[Item::named("area_index", Kind::U8, area_index_name)];
+const GET_FIRMWARE_VERSION_REQ: &[Item] = &[Item::named("area_index", Kind::U8, area_index_name)];
 
-const GET_FIRMWARE_VERSION_R_S_P: &[Item] = &[Item::new("version", Kind::Ascii(32))];
+const GET_FIRMWARE_VERSION_RSP: &[Item] = &[Item::new("version", Kind::Ascii(32))];
 
-const GET_DIGEST_R_E_Q: &[Item] = &[
-            Item::new("slot", Kind::U8),
-            Item::named("key_exchange", Kind::U8, key_exchange_name),
-        ];
+const GET_DIGEST_REQ: &[Item] = &[
+    Item::new("slot", Kind::U8),
+    Item::named("key_exchange", Kind::U8, key_exchange_name),
+];
 
-const GET_DIGEST_R_S_P: &[Item] = &[
-            Item::new("capabilities", Kind::U8),
-            Item::new("digest_count", Kind::U8),
-            Item::new("digests", Kind::Rest),
-        ];
+const GET_DIGEST_RSP: &[Item] = &[
+    Item::new("capabilities", Kind::U8),
+    Item::new("digest_count", Kind::U8),
+    Item::new("digests", Kind::Rest),
+];
 
-const GET_CERTIFICATE_R_E_Q: &[Item] = &[
-            Item::new("slot", Kind::U8),
-            Item::new("cert_num", Kind::U8),
-            Item::new("offset", Kind::U16Le),
-            Item::new("length", Kind::U16Le),
-        ];
+const GET_CERTIFICATE_REQ: &[Item] = &[
+    Item::new("slot", Kind::U8),
+    Item::new("cert_num", Kind::U8),
+    Item::new("offset", Kind::U16Le),
+    Item::new("length", Kind::U16Le),
+];
 
-const GET_CERTIFICATE_R_S_P: &[Item] = &[
-            Item::new("slot", Kind::U8),
-            Item::new("cert_num", Kind::U8),
-            Item::new("certificate", Kind::Rest),
-        ];
+const GET_CERTIFICATE_RSP: &[Item] = &[
+    Item::new("slot", Kind::U8),
+    Item::new("cert_num", Kind::U8),
+    Item::new("certificate", Kind::Rest),
+];
 
-const CHALLENGE_R_E_Q: &[Item] = &[
-            Item::new("slot", Kind::U8),
-            Item::new("reserved", Kind::U8),
-            Item::new("nonce", Kind::Bytes(32)),
-        ];
+const CHALLENGE_REQ: &[Item] = &[
+    Item::new("slot", Kind::U8),
+    Item::new("reserved", Kind::U8),
+    Item::new("nonce", Kind::Bytes(32)),
+];
 
-const CHALLENGE_R_S_P: &[Item] = &[
-            Item::new("slot", Kind::U8),
-            Item::new("slot_mask", Kind::U8),
-            Item::new("min_protocol_version", Kind::U8),
-            Item::new("max_protocol_version", Kind::U8),
-            Item::new("reserved", Kind::Bytes(2)),
-            Item::new("nonce", Kind::Bytes(32)),
-            Item::new("pmr0_components", Kind::U8),
-            Item::new("pmr0_length", Kind::U8),
-            Item::new("pmr0", Kind::SizedByPrevious),
-            Item::new("signature", Kind::Rest),
-        ];
+const CHALLENGE_RSP: &[Item] = &[
+    Item::new("slot", Kind::U8),
+    Item::new("slot_mask", Kind::U8),
+    Item::new("min_protocol_version", Kind::U8),
+    Item::new("max_protocol_version", Kind::U8),
+    Item::new("reserved", Kind::Bytes(2)),
+    Item::new("nonce", Kind::Bytes(32)),
+    Item::new("pmr0_components", Kind::U8),
+    Item::new("pmr0_length", Kind::U8),
+    Item::new("pmr0", Kind::SizedByPrevious),
+    Item::new("signature", Kind::Rest),
+];
 
-const GET_LOG_INFO_R_E_Q: &[Item] = &[];
+const GET_LOG_INFO_REQ: &[Item] = &[];
 
-const GET_LOG_INFO_R_S_P: &[Item] = &[
-            Item::new("debug_log_length", Kind::U32Le),
-            Item::new("attestation_log_length", Kind::U32Le),
-            Item::new("tamper_log_length", Kind::U32Le),
-        ];
+const GET_LOG_INFO_RSP: &[Item] = &[
+    Item::new("debug_log_length", Kind::U32Le),
+    Item::new("attestation_log_length", Kind::U32Le),
+    Item::new("tamper_log_length", Kind::U32Le),
+];
 
-const GET_LOG_R_E_Q: &[Item] = &[
-            Item::named("log_type", Kind::U8, log_type_name),
-            Item::new("offset", Kind::U32Le),
-        ];
+const GET_LOG_REQ: &[Item] = &[
+    Item::named("log_type", Kind::U8, log_type_name),
+    Item::new("offset", Kind::U32Le),
+];
 
-const GET_LOG_R_S_P: &[Item] = &[Item::new("log", Kind::Rest)];
+const GET_LOG_RSP: &[Item] = &[Item::new("log", Kind::Rest)];
 
-const CLEAR_LOG_R_E_Q: &[Item] = &[Item::named("log_type", Kind::U8, log_type_name)];
+const CLEAR_LOG_REQ: &[Item] = &[Item::named("log_type", Kind::U8, log_type_name)];
 
-const GET_ATTESTATION_DATA_R_E_Q: &[Item] = &[
-            Item::new("pmr", Kind::U8),
-            Item::new("entry_index", Kind::U8),
-            Item::new("offset", Kind::U32Le),
-        ];
+const GET_ATTESTATION_DATA_REQ: &[Item] = &[
+    Item::new("pmr", Kind::U8),
+    Item::new("entry_index", Kind::U8),
+    Item::new("offset", Kind::U32Le),
+];
 
-const GET_ATTESTATION_DATA_R_S_P: &[Item] = &[Item::new("data", Kind::Rest)];
+const GET_ATTESTATION_DATA_RSP: &[Item] = &[Item::new("data", Kind::Rest)];
 
 /// The body layout of `command` in `direction`, when the spec gives one.
 /// ERROR is always a response; other commands need a known direction.
 pub fn body_layout(command: Command, direction: Direction) -> Option<&'static [Item]> {
     use Direction::{Request as Rq, Response as Rs};
     Some(match (command, direction) {
-        (Command::Error, _) => ERROR_A_N_Y,
-        (Command::GetFirmwareVersion, Rq) => GET_FIRMWARE_VERSION_R_E_Q,
-        (Command::GetFirmwareVersion, Rs) => GET_FIRMWARE_VERSION_R_S_P,
-        (Command::GetDigest, Rq) => GET_DIGEST_R_E_Q,
-        (Command::GetDigest, Rs) => GET_DIGEST_R_S_P,
-        (Command::GetCertificate, Rq) => GET_CERTIFICATE_R_E_Q,
-        (Command::GetCertificate, Rs) => GET_CERTIFICATE_R_S_P,
-        (Command::Challenge, Rq) => CHALLENGE_R_E_Q,
-        (Command::Challenge, Rs) => CHALLENGE_R_S_P,
-        (Command::GetLogInfo, Rq) => GET_LOG_INFO_R_E_Q,
-        (Command::GetLogInfo, Rs) => GET_LOG_INFO_R_S_P,
-        (Command::GetLog, Rq) => GET_LOG_R_E_Q,
-        (Command::GetLog, Rs) => GET_LOG_R_S_P,
-        (Command::ClearLog, Rq) => CLEAR_LOG_R_E_Q,
-        (Command::GetAttestationData, Rq) => GET_ATTESTATION_DATA_R_E_Q,
-        (Command::GetAttestationData, Rs) => GET_ATTESTATION_DATA_R_S_P,
+        (Command::Error, _) => ERROR_ANY,
+        (Command::GetFirmwareVersion, Rq) => GET_FIRMWARE_VERSION_REQ,
+        (Command::GetFirmwareVersion, Rs) => GET_FIRMWARE_VERSION_RSP,
+        (Command::GetDigest, Rq) => GET_DIGEST_REQ,
+        (Command::GetDigest, Rs) => GET_DIGEST_RSP,
+        (Command::GetCertificate, Rq) => GET_CERTIFICATE_REQ,
+        (Command::GetCertificate, Rs) => GET_CERTIFICATE_RSP,
+        (Command::Challenge, Rq) => CHALLENGE_REQ,
+        (Command::Challenge, Rs) => CHALLENGE_RSP,
+        (Command::GetLogInfo, Rq) => GET_LOG_INFO_REQ,
+        (Command::GetLogInfo, Rs) => GET_LOG_INFO_RSP,
+        (Command::GetLog, Rq) => GET_LOG_REQ,
+        (Command::GetLog, Rs) => GET_LOG_RSP,
+        (Command::ClearLog, Rq) => CLEAR_LOG_REQ,
+        (Command::GetAttestationData, Rq) => GET_ATTESTATION_DATA_REQ,
+        (Command::GetAttestationData, Rs) => GET_ATTESTATION_DATA_RSP,
         _ => return None,
     })
 }
@@ -332,7 +334,12 @@ impl Cerberus {
             Ok(h) => h,
             Err(e) => {
                 if let Some(v) = v {
-                    v.field(&Field::new("payload", 0, p.data.len(), Value::Bytes(p.data)));
+                    v.field(&Field::new(
+                        "payload",
+                        0,
+                        p.data.len(),
+                        Value::Bytes(p.data),
+                    ));
                 }
                 return Some(e);
             }
@@ -343,17 +350,28 @@ impl Cerberus {
             None => &mut sink,
         };
         v.field(
-            &Field::bits("rq", field::FLAGS, 7, 7, Value::Bool(h.device_specific)).meaning(
-                Some(if h.device_specific {
+            &Field::bits("rq", field::FLAGS, 7, 7, Value::Bool(h.device_specific)).meaning(Some(
+                if h.device_specific {
                     "device-specific command set"
                 } else {
                     "Cerberus command set"
-                }),
-            ),
+                },
+            )),
         );
-        v.field(&Field::bits("crypt", field::FLAGS, 5, 5, Value::Bool(h.crypt)));
+        v.field(&Field::bits(
+            "crypt",
+            field::FLAGS,
+            5,
+            5,
+            Value::Bool(h.crypt),
+        ));
         if h.reserved != 0 {
-            v.field(&Field::new("reserved", field::FLAGS, 1, Value::hex8(h.reserved)));
+            v.field(&Field::new(
+                "reserved",
+                field::FLAGS,
+                1,
+                Value::hex8(h.reserved),
+            ));
         }
         if h.crypt {
             // Command and body are ciphertext; the GCM tag and IV trail it.
@@ -390,16 +408,34 @@ impl Cerberus {
             return None;
         }
         v.field(
-            &Field::new("command", field::COMMAND, 1, Value::hex8(h.command.value()))
-                .meaning(if h.device_specific { None } else { h.command.name() }),
+            &Field::new("command", field::COMMAND, 1, Value::hex8(h.command.value())).meaning(
+                if h.device_specific {
+                    None
+                } else {
+                    h.command.name()
+                },
+            ),
         );
         let body = &p.data[field::BODY..];
         let dir = effective_direction(&h, p.direction);
         match body_layout(h.command, dir).filter(|_| !h.device_specific) {
-            Some(items) => layout::describe(Layer::Vdm, items, body, &mut Shifted { inner: v, base: field::BODY })
-                .map(|e| e.shift(field::BODY)),
+            Some(items) => layout::describe(
+                Layer::Vdm,
+                items,
+                body,
+                &mut Shifted {
+                    inner: v,
+                    base: field::BODY,
+                },
+            )
+            .map(|e| e.shift(field::BODY)),
             None => {
-                v.field(&Field::new("body", field::BODY, body.len(), Value::Bytes(body)));
+                v.field(&Field::new(
+                    "body",
+                    field::BODY,
+                    body.len(),
+                    Value::Bytes(body),
+                ));
                 None
             }
         }

@@ -109,25 +109,19 @@ pub fn walk<'a>(
         };
         let end = match at.checked_add(len) {
             Some(e) if e <= data.len() => e,
-            _ => {
-                return Some(Error::truncated(
-                    layer,
-                    at.saturating_add(len),
-                    data.len(),
-                ))
-            }
+            _ => return Some(Error::truncated(layer, at.saturating_add(len), data.len())),
         };
         let bytes = &data[at..end];
         let value = match item.kind {
             Kind::U8 => Decoded::Num(bytes[0].into()),
             Kind::U16Le => Decoded::Num(u16::from_le_bytes([bytes[0], bytes[1]]).into()),
             Kind::U16Be => Decoded::Num(u16::from_be_bytes([bytes[0], bytes[1]]).into()),
-            Kind::U32Le => Decoded::Num(
-                u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).into(),
-            ),
-            Kind::U32Be => Decoded::Num(
-                u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).into(),
-            ),
+            Kind::U32Le => {
+                Decoded::Num(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).into())
+            }
+            Kind::U32Be => {
+                Decoded::Num(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).into())
+            }
             _ => Decoded::Bytes(bytes),
         };
         if let Decoded::Num(n) = value {

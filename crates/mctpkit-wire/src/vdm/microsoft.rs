@@ -164,7 +164,8 @@ impl Header {
         buf[field::FLAGS] = self.flags | 0x80;
         buf[field::MARKER] = MARKER;
         buf[field::COMMAND_SET] = self.command_set.value();
-        buf[field::VERSION..field::VERSION + 2].copy_from_slice(&self.protocol_version.to_le_bytes());
+        buf[field::VERSION..field::VERSION + 2]
+            .copy_from_slice(&self.protocol_version.to_le_bytes());
         buf[field::COMMAND] = self.command;
         if let Some(cc) = self.completion_code {
             buf[field::COMPLETION] = cc.value();
@@ -188,13 +189,20 @@ impl MicrosoftVdm {
         let h = match Header::parse(p.data, response) {
             Ok(h) => h,
             Err(e) => {
-                v.field(&Field::new("payload", 0, p.data.len(), Value::Bytes(p.data)));
+                v.field(&Field::new(
+                    "payload",
+                    0,
+                    p.data.len(),
+                    Value::Bytes(p.data),
+                ));
                 return Some(e);
             }
         };
-        v.field(&Field::bits("rq", field::FLAGS, 7, 7, Value::Bool(true)).meaning(Some(
-            "device-specific command set (set in requests and responses)",
-        )));
+        v.field(
+            &Field::bits("rq", field::FLAGS, 7, 7, Value::Bool(true)).meaning(Some(
+                "device-specific command set (set in requests and responses)",
+            )),
+        );
         v.field(
             &Field::new("marker", field::MARKER, 1, Value::hex8(MARKER))
                 .meaning(Some("Microsoft VDM")),
