@@ -111,8 +111,10 @@ impl Repr {
     }
 }
 
-/// Request or response part.
+/// Request or response part. Kept inline (no `Box`: no_std, no
+/// allocation per packet); the request variant is the common one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Body<'a> {
     /// A Master Write-Read request and the SMBus frame in its write data.
     Request {
