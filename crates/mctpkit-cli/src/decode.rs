@@ -27,6 +27,10 @@ pub enum BindingArg {
     /// USB transfer: one or more `1A B4 00 len` + packet (DSP0283); one
     /// output line per packet.
     Usb,
+    /// IPMI Master Write-Read request as BMC audit logs show it: NetFn/LUN,
+    /// cmd 0x52, bus, slave address, read count, then an SMBus frame from
+    /// command 0x0F (the slave address supplies the PEC's destination).
+    Ipmi,
 }
 
 impl From<BindingArg> for BindingKind {
@@ -39,6 +43,7 @@ impl From<BindingArg> for BindingKind {
             BindingArg::I3c => BindingKind::I3c,
             BindingArg::PcieVdm => BindingKind::PcieVdm,
             BindingArg::Usb => BindingKind::Usb,
+            BindingArg::Ipmi => BindingKind::IpmiMasterWriteRead,
         }
     }
 }

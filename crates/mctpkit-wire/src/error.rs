@@ -28,6 +28,8 @@ pub enum Layer {
     PcieVdm,
     /// USB binding, DSP0283.
     Usb,
+    /// IPMI Master Write-Read carrying an SMBus MCTP frame.
+    Ipmi,
     /// MCTP transport header, DSP0236 §8.1.
     Mctp,
     /// A reassembled MCTP message (type byte + body).
@@ -65,6 +67,7 @@ impl Layer {
             Layer::I3c => "i3c",
             Layer::PcieVdm => "pcie_vdm",
             Layer::Usb => "usb",
+            Layer::Ipmi => "ipmi",
             Layer::Mctp => "mctp",
             Layer::Message => "message",
             Layer::Control => "control",
@@ -90,6 +93,7 @@ impl Layer {
             Layer::I3c => "I3C binding (DSP0233)",
             Layer::PcieVdm => "PCIe VDM binding (DSP0238)",
             Layer::Usb => "USB binding (DSP0283)",
+            Layer::Ipmi => "IPMI Master Write-Read",
             Layer::Mctp => "MCTP transport (DSP0236)",
             Layer::Message => "MCTP message",
             Layer::Control => "MCTP control (DSP0236)",

@@ -335,7 +335,7 @@ fn som_abandoning_a_message_is_missing_eom() {
         (0, pkt(9, 8, som(0), false, 0, &[0x7e, 1, 2])),
         (1, pkt(9, 8, mid(1), false, 0, &[3, 4])),
         // retry from the start as a single packet
-        (2, pkt(9, 8, ONE, false, 0, &[0x7e, 9])),
+        (2, pkt(9, 8, ONE, false, 0, &[0x7e, 9, 9])),
     ]);
     let f = log.findings();
     assert_eq!(f[0].kind, FindingKind::MissingEom);
@@ -350,7 +350,7 @@ fn som_abandoning_a_message_is_missing_eom() {
     );
     let msgs = log.messages();
     assert_eq!(msgs.len(), 1);
-    assert!(matches!(msgs[0], Ev::Msg { bytes, .. } if bytes == &[0x7e, 9]));
+    assert!(matches!(msgs[0], Ev::Msg { bytes, .. } if bytes == &[0x7e, 9, 9]));
 }
 
 #[test]

@@ -160,6 +160,40 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
             vec![0x01, 0x09, 0x08, 0xC8, 0x00, 0x80, cmd, 0x01],
         ));
     }
+    // Vendor defined: Cerberus Get Digest, Cerberus encrypted, Microsoft VDM, IANA.
+    v.push((BindingKind::None, hex("01 0b 0a c8 7e 14 14 00 81 00 00")));
+    v.push((
+        BindingKind::None,
+        hex("01 0b 0a c8 7e 14 14 20 c1 c2 77 77 77 77 77 77 77 77 77 77 77 77 77 77 77 77 99 99 99 99 99 99 99 99 99 99 99 99"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 0a 0b c0 7e 14 14 80 ff 00 01 00 03 00 2a"),
+    ));
+    v.push((BindingKind::None, hex("01 0b 0a c8 7f 00 00 01 57 de ad")));
+    // NC-SI: Get Version ID command, Select Package response (valid checksums).
+    v.push((
+        BindingKind::None,
+        hex("01 0b 0a c8 02 00 01 00 01 15 00 00 00 00 00 00 00 00 00 00 00 ff ff ea fe"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 0a 0b c0 02 00 01 00 02 81 1f 00 04 00 00 00 00 00 00 00 00 00 00 00 00 ff ff 7e da"),
+    ));
+    // Ethernet: ARP broadcast, 802.1Q-tagged IPv6.
+    v.push((
+        BindingKind::None,
+        hex("01 0b 0a c8 03 ff ff ff ff ff ff 02 00 00 00 00 01 08 06 00 01 08 00"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 0b 0a c8 03 33 33 00 00 00 01 02 00 00 00 00 01 81 00 a0 64 86 dd 60"),
+    ));
+    // IPMI Master Write-Read carrying the Cerberus request above (PEC 0xEE).
+    v.push((
+        BindingKind::IpmiMasterWriteRead,
+        hex("18 52 03 20 00 0f 0c 11 01 0b 0a c8 7e 14 14 00 81 00 00 ee"),
+    ));
     v
 }
 

@@ -9,6 +9,7 @@
 //! | I3C | DSP0233 | [`i3c`] | PEC, CRC-8/SMBUS |
 //! | PCIe VDM | DSP0238 | [`pcie_vdm`] | none at this layer (link CRCs are below it) |
 //! | USB | DSP0283 | [`usb`] | none at this layer |
+//! | IPMI Master Write-Read | IPMI v2.0 §22.11 | [`ipmi`] | the embedded SMBus PEC |
 //!
 //! [`Frame`] is the dispatch enum the dissector uses: parse a frame of a given
 //! [`BindingKind`], get the MCTP packet inside it, the integrity-check verdict
@@ -25,6 +26,7 @@ use crate::describe::{Describe, Visitor};
 use crate::error::{Error, Layer, Result};
 
 pub mod i3c;
+pub mod ipmi;
 pub mod pcie_vdm;
 pub mod serial;
 pub mod smbus;
@@ -55,6 +57,9 @@ pub enum BindingKind {
     PcieVdm,
     /// USB transfer: DMTF header then MCTP packet (DSP0283).
     Usb,
+    /// IPMI Master Write-Read request (NetFn/LUN byte first) whose write
+    /// data is an SMBus frame without the destination byte.
+    IpmiMasterWriteRead,
 }
 
 impl BindingKind {
@@ -68,6 +73,7 @@ impl BindingKind {
             BindingKind::I3c => "i3c",
             BindingKind::PcieVdm => "pcie-vdm",
             BindingKind::Usb => "usb",
+            BindingKind::IpmiMasterWriteRead => "ipmi",
         }
     }
 }
@@ -188,6 +194,8 @@ pub enum Frame<'a> {
     PcieVdm(pcie_vdm::Frame<'a>),
     /// USB (one MCTP packet of a transfer; see [`usb::Frames`]).
     Usb(usb::Frame<'a>),
+    /// IPMI Master Write-Read around an SMBus frame.
+    Ipmi(ipmi::Frame<'a>),
 }
 
 impl<'a> Frame<'a> {
@@ -213,6 +221,7 @@ impl<'a> Frame<'a> {
             BindingKind::I3c => Frame::I3c(i3c::Frame::parse(bytes, opts.i3c_pec_addr)?),
             BindingKind::PcieVdm => Frame::PcieVdm(pcie_vdm::Frame::parse(bytes)?),
             BindingKind::Usb => Frame::Usb(usb::Frame::parse(bytes)?),
+            BindingKind::IpmiMasterWriteRead => Frame::Ipmi(ipmi::Frame::parse(bytes)?),
         }))
     }
 
@@ -227,6 +236,7 @@ impl<'a> Frame<'a> {
             Frame::I3c(f) => (0, f.packet()),
             Frame::PcieVdm(f) => (pcie_vdm::field::MCTP_HEADER.start, f.packet()),
             Frame::Usb(f) => (usb::field::PACKET_START, f.packet()),
+            Frame::Ipmi(f) => (f.packet_offset(), f.packet()),
         }
     }
 
@@ -242,6 +252,7 @@ impl<'a> Frame<'a> {
             Frame::I3c(f) => Some((0, f.packet())),
             Frame::PcieVdm(f) => Some((pcie_vdm::field::MCTP_HEADER.start, f.packet())),
             Frame::Usb(f) => Some((usb::field::PACKET_START, f.packet())),
+            Frame::Ipmi(f) => Some((f.packet_offset(), f.packet())),
         }
     }
 
@@ -252,6 +263,7 @@ impl<'a> Frame<'a> {
             Frame::Smbus(f) => f.integrity(),
             Frame::Serial(f) => Some(f.integrity()),
             Frame::I3c(f) => f.integrity(),
+            Frame::Ipmi(f) => f.integrity(),
             Frame::PcieVdm(_) | Frame::Usb(_) => None,
         }
     }
@@ -264,6 +276,7 @@ impl<'a> Frame<'a> {
             Frame::I3c(f) => f.warnings,
             Frame::PcieVdm(f) => f.warnings,
             Frame::Usb(f) => f.warnings,
+            Frame::Ipmi(f) => f.warnings,
         }
     }
 
@@ -276,6 +289,7 @@ impl<'a> Frame<'a> {
             Frame::I3c(f) => f.frame_len(),
             Frame::PcieVdm(f) => f.frame_len,
             Frame::Usb(f) => f.frame_len(),
+            Frame::Ipmi(f) => f.frame_len,
         }
     }
 
@@ -286,6 +300,7 @@ impl<'a> Frame<'a> {
             Frame::I3c(f) => f,
             Frame::PcieVdm(f) => f,
             Frame::Usb(f) => f,
+            Frame::Ipmi(f) => f,
         }
     }
 }
@@ -383,6 +398,7 @@ mod tests {
             BindingKind::I3c,
             BindingKind::PcieVdm,
             BindingKind::Usb,
+            BindingKind::IpmiMasterWriteRead,
         ];
         let mut buf = [0u8; 40];
         for seed in 0..400u32 {
