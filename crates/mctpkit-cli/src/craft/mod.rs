@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Subcommand;
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
 use mctpkit::dissect::{dissect_with, SCRATCH_LEN};
-use mctpkit::wire::binding::{i3c, pcie_vdm, serial, smbus, usb, ParseOptions};
+use mctpkit::wire::binding::{i3c, ipmi, pcie_vdm, serial, smbus, usb, ParseOptions};
 use mctpkit::wire::fragment::Fragmenter;
 use mctpkit::{render, BindingKind};
 
@@ -226,6 +226,19 @@ fn frame(args: &Args, packet: &[u8]) -> Result<Vec<u8>, String> {
         }
         .emit_frame(packet, &mut buf),
         BindingArg::Usb => usb::Repr::default().emit_frame(packet, &mut buf),
+        // IPMI Master Write-Read (NetFn App, cmd 0x52) on channel 0, public
+        // bus 0, to the SMBus destination, carrying the frame without its
+        // destination byte.
+        BindingArg::Ipmi => ipmi::Repr {
+            lun: 0,
+            channel: 0,
+            bus_id: 0,
+            private_bus: false,
+            slave_addr: args.dst_addr,
+            read_count: 0,
+            src_addr: args.src_addr,
+        }
+        .emit_frame(packet, &mut buf),
     };
     let n = r.map_err(|e| {
         format!(
