@@ -698,15 +698,8 @@ impl Describe for Message<'_> {
             Body::Raw(raw) => write!(w, " ({} bytes)", raw.len())?,
             Body::Malformed { error, .. } => write!(w, " malformed: {}", error.kind)?,
         }
-        match self.mic {
-            Some(m) if !m.ok() => write!(
-                w,
-                " [bad MIC {:#010x}, expected {:#010x}]",
-                m.found, m.computed
-            )?,
-            None if h.ic => w.write_str(" [MIC missing]")?,
-            _ => {}
-        }
+        // A bad or missing MIC is reported by the dissector from
+        // `integrity()` / `problem()`; the summary does not repeat it.
         Ok(())
     }
 

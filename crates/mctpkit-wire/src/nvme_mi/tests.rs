@@ -129,7 +129,6 @@ fn bad_mic_is_reported() {
     assert!(!i.ok());
     assert_eq!(i.found, 0xB581_EFAA);
     assert_eq!(i.computed, 0xB481_EFAA);
-    assert!(summary(&m).contains("bad MIC"), "{}", summary(&m));
     let f = fields(&m);
     assert!(has(&f, "mic=0xb581efaa @16+4"), "{f:?}");
     assert!(has(&f, "mic_ok=0"), "{f:?}");
@@ -165,7 +164,6 @@ fn mic_missing_is_a_problem() {
             matches!(e.kind, ErrorKind::Truncated { needed: 8, .. }),
             "{e:?}"
         );
-        assert!(summary(&m).contains("MIC missing"), "{}", summary(&m));
     }
 }
 
