@@ -194,6 +194,19 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
         BindingKind::IpmiMasterWriteRead,
         hex("18 52 03 20 00 0f 0c 11 01 0b 0a c8 7e 14 14 00 81 00 00 ee"),
     ));
+    // NVMe-MI (type 0x84, MIC included): subsystem health poll request and
+    // response, Pause primitive, controller list response, admin error reply.
+    for msg in [
+        "84 08 00 00 01 00 00 00 00 00 00 00 00 00 00 80 aa ef 81 b4",
+        "84 88 00 00 00 00 00 00 38 ff 23 03 01 00 00 00 e2 38 67 bf",
+        "84 00 00 00 00 05 00 00 e7 90 ab a2",
+        "84 88 00 00 00 06 00 00 02 00 01 00 02 00 54 4e 12 30",
+        "84 90 00 00 04 00 00 00 00 00 00 00",
+    ] {
+        let mut pkt = hex("01 1d 08 c8");
+        pkt.extend_from_slice(&hex(msg));
+        v.push((BindingKind::None, pkt));
+    }
     v
 }
 
