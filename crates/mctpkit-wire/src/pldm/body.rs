@@ -1,8 +1,86 @@
 //! PLDM bodies: dispatch by PLDM type to the per-type decoders.
 //!
-//! PLACEHOLDER: typed bodies land per type (`base`, `platform`, `bios`,
-//! `fru`, `firmware_update`, `rde`). `data` starts after the command code
-//! (requests) or the completion code (responses); offsets are relative to it.
+//! `data` handed to everything here starts after the command code (requests)
+//! or after the completion code (responses); every offset in an `Error` or a
+//! `Field` produced by a type module is relative to that start. The PLDM
+//! header itself lives in `pldm/mod.rs` (`Header`, `Message`).
+//!
+//! # Per-type module contract
+//!
+//! Each PLDM type has one module under `pldm/` (`base` = 0, `platform` = 2,
+//! `bios` = 3, `fru` = 4, `firmware_update` = 5, `rde` = 6). A type module
+//! exposes exactly this surface, so the dispatch here is one line per type:
+//!
+//! ```ignore
+//! /// The command's spec name (DSPxxxx command table), `None` when unknown.
+//! pub fn command_name(command: u8) -> Option<&'static str>;
+//!
+//! /// Name of a *command-specific* completion code (0x80..=0xFF, or type-wide
+//! /// codes of this type), `None` otherwise. The generic codes of DSP0240
+//! /// Table 2 (`super::CompletionCode`) are tried by the dispatcher first.
+//! pub fn completion_code_name(command: u8, cc: u8) -> Option<&'static str>;
+//!
+//! /// Typed request/response data of this type: one variant per decoded
+//! /// command and direction (e.g. `GetTidResponse(GetTidResponse)`), each
+//! /// holding a plain-data Repr. No Empty/Raw/Malformed variants: those stay
+//! /// in `pldm::Body`. Derive Debug, Clone, Copy, PartialEq, Eq and
+//! /// `#[cfg_attr(feature = "serde", derive(serde::Serialize))]`.
+//! pub enum Body<'a> { ... }
+//!
+//! impl<'a> Body<'a> {
+//!     /// Decode `data` for `header` (direction = `header.rq`, command =
+//!     /// `header.command`). Returns:
+//!     /// * `None` – this command/direction is not decoded by the module
+//!     ///   (the dispatcher keeps it as `Body::Empty` / `Body::Raw`);
+//!     /// * `Some(Err(e))` – truncated or invalid data (`Layer::Pldm`,
+//!     ///   offset from the data start); becomes `Body::Malformed`;
+//!     /// * `Some(Ok((body, used)))` – decoded from `data[..used]`. Bytes
+//!     ///   after `used` are *trailing*: the dispatcher keeps them next to
+//!     ///   the typed body, re-emits them, and reports them through
+//!     ///   `problem()` as `ErrorKind::Trailing` (so the typed fields still
+//!     ///   show). Variable-length bodies that run to the end of the message
+//!     ///   simply return `used == data.len()`.
+//!     ///
+//!     /// Only requests and responses with completion code SUCCESS (0x00)
+//!     /// are handed to `parse`: DSP0240 §8 error responses carry only the
+//!     /// completion code, so the dispatcher makes them `Empty` (or `Raw`
+//!     /// if bytes follow) without asking the type module.
+//!     pub fn parse(header: &Header, data: &'a [u8]) -> Option<Result<(Self, usize)>>;
+//!
+//!     /// A problem inside a body that did decode (offset from the data
+//!     /// start), e.g. GetPLDMVersion's bad CRC-32, a count that disagrees
+//!     /// with the bytes present but was kept for display. Never a panic.
+//!     pub fn problem(&self) -> Option<Error>;
+//!
+//!     /// Bytes `emit_bytes` writes (== `used` from `parse` for decoded data).
+//!     pub fn buffer_len(&self) -> usize;
+//!
+//!     /// Encode into the start of `buf`; `Error::buffer_too_small(Layer::Pldm,
+//!     /// ..)` when short. `parse(emit(x)) == x` for every value.
+//!     pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize>;
+//!
+//!     /// Summary text WITHOUT a leading separator, e.g.
+//!     /// `sensor 5: 42 (enabled, normal)`; the dispatcher writes " / "
+//!     /// before it (and nothing when the body writes nothing).
+//!     pub fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result;
+//!
+//!     /// Hand every field to `v` in wire order: `Field::new(name, offset,
+//!     /// len, value)` with snake_case DMTF spec names as JSON keys
+//!     /// (`sensor_id`, `present_reading`, `next_data_transfer_handle`),
+//!     /// offsets from the data start; lists via `v.begin(.., Group::List
+//!     /// / ListItem, ..)` / `v.end()`.
+//!     pub fn describe(&self, v: &mut dyn Visitor);
+//! }
+//! ```
+//!
+//! `pldm::Body` has one variant per decoded type holding `{ body, trailing }`
+//! (`Base`, `Platform`, `Bios`, `Fru`, `FirmwareUpdate`, `Rde`) next to
+//! `Empty`, `Raw` and `Malformed`. Types 3 (BIOS) and 6 (RDE) only name
+//! their commands; their `parse` returns `None` (raw bodies).
+//!
+//! Shared helpers for type modules (bounds-checked readers returning
+//! `Layer::Pldm` truncation errors, trailing-error builder) are in
+//! `pldm::body::read` below; use them instead of indexing.
 
 use core::fmt;
 
