@@ -269,13 +269,6 @@ macro_rules! pldm_type_body {
             }
         }
 
-        $(
-            impl<$lt> From<$ty> for $name<$lt> {
-                fn from(b: $ty) -> Self {
-                    $name::$var(b)
-                }
-            }
-        )*
     };
 }
 pub(crate) use pldm_type_body;
@@ -355,7 +348,7 @@ macro_rules! dispatch {
 
             fn is_no_data(&self) -> bool {
                 match self {
-                    $(Body::$var { body, trailing } => trailing.is_empty() && matches!(body, $module::Body::NoData),)*
+                    $(Body::$var { body, trailing } => trailing.is_empty() && body.buffer_len() == 0,)*
                     _ => false,
                 }
             }
@@ -489,5 +482,38 @@ struct TrailingText(usize);
 impl fmt::Display for TrailingText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} unexpected trailing bytes", self.0)
+    }
+}
+
+/// Field helpers for type modules' `describe` walks.
+pub mod show {
+    use crate::describe::{Field, Value, Visitor};
+
+    /// A decimal number of `len` bytes at `at`.
+    pub fn uint(v: &mut dyn Visitor, name: &'static str, at: usize, len: usize, x: u64) {
+        v.field(&Field::new(name, at, len, Value::Uint(x)));
+    }
+    /// A hex number of `len` bytes at `at`, with an optional meaning.
+    pub fn hex(v: &mut dyn Visitor, name: &'static str, at: usize, len: usize, x: u64, m: Option<&str>) {
+        v.field(
+            &Field::new(
+                name,
+                at,
+                len,
+                Value::Hex {
+                    value: x,
+                    digits: (len * 2).min(16) as u8,
+                },
+            )
+            .meaning(m),
+        );
+    }
+    /// Opaque bytes at `at`.
+    pub fn bytes(v: &mut dyn Visitor, name: &'static str, at: usize, b: &[u8]) {
+        v.field(&Field::new(name, at, b.len(), Value::Bytes(b)));
+    }
+    /// A boolean byte at `at`.
+    pub fn flag(v: &mut dyn Visitor, name: &'static str, at: usize, b: bool) {
+        v.field(&Field::new(name, at, 1, Value::Bool(b)));
     }
 }
