@@ -224,10 +224,11 @@ pub struct BitList<'a>(pub &'a [u8]);
 impl BitList<'_> {
     /// The set bit numbers.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0
-            .iter()
-            .enumerate()
-            .flat_map(|(i, b)| (0..8).filter(move |k| b & (1 << k) != 0).map(move |k| i * 8 + k))
+        self.0.iter().enumerate().flat_map(|(i, b)| {
+            (0..8)
+                .filter(move |k| b & (1 << k) != 0)
+                .map(move |k| i * 8 + k)
+        })
     }
 }
 
@@ -289,7 +290,12 @@ macro_rules! tid_repr {
     ($t:ident) => {
         impl<'a> PldmRepr<'a> for $t {
             fn parse_prefix(data: &'a [u8]) -> Result<(Self, usize)> {
-                Ok(($t { tid: read::u8_at(data, 0)? }, 1))
+                Ok((
+                    $t {
+                        tid: read::u8_at(data, 0)?,
+                    },
+                    1,
+                ))
             }
             fn buffer_len(&self) -> usize {
                 1
@@ -301,7 +307,10 @@ macro_rules! tid_repr {
                 write!(w, "tid={}", self.tid)
             }
             fn describe(&self, v: &mut dyn Visitor) {
-                v.field(&Field::new("tid", 0, 1, Value::Uint(self.tid.into())).meaning(tid_meaning(self.tid)));
+                v.field(
+                    &Field::new("tid", 0, 1, Value::Uint(self.tid.into()))
+                        .meaning(tid_meaning(self.tid)),
+                );
             }
         }
     };
@@ -341,14 +350,26 @@ impl<'a> PldmRepr<'a> for GetPldmVersionRequest {
         buf[5] = self.pldm_type.value();
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, "type {} {}", TypeText(self.pldm_type.value()), self.transfer_operation_flag)?;
+        write!(
+            w,
+            "type {} {}",
+            TypeText(self.pldm_type.value()),
+            self.transfer_operation_flag
+        )?;
         if self.data_transfer_handle != 0 {
             write!(w, " handle={:#x}", self.data_transfer_handle)?;
         }
         Ok(())
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "data_transfer_handle", 0, 4, self.data_transfer_handle.into(), None);
+        show::hex(
+            v,
+            "data_transfer_handle",
+            0,
+            4,
+            self.data_transfer_handle.into(),
+            None,
+        );
         show::hex(
             v,
             "transfer_operation_flag",
@@ -357,7 +378,14 @@ impl<'a> PldmRepr<'a> for GetPldmVersionRequest {
             self.transfer_operation_flag.value().into(),
             self.transfer_operation_flag.name(),
         );
-        show::hex(v, "pldm_type", 5, 1, self.pldm_type.value().into(), self.pldm_type.name());
+        show::hex(
+            v,
+            "pldm_type",
+            5,
+            1,
+            self.pldm_type.value().into(),
+            self.pldm_type.name(),
+        );
     }
 }
 
@@ -482,8 +510,22 @@ impl<'a> PldmRepr<'a> for GetPldmVersionResponse<'a> {
         }
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "next_data_transfer_handle", 0, 4, self.next_data_transfer_handle.into(), None);
-        show::hex(v, "transfer_flag", 4, 1, self.transfer_flag.value().into(), self.transfer_flag.name());
+        show::hex(
+            v,
+            "next_data_transfer_handle",
+            0,
+            4,
+            self.next_data_transfer_handle.into(),
+            None,
+        );
+        show::hex(
+            v,
+            "transfer_flag",
+            4,
+            1,
+            self.transfer_flag.value().into(),
+            self.transfer_flag.name(),
+        );
         if self.transfer_flag == TransferFlag::StartAndEnd {
             v.begin("versions", Group::List, 5, self.version_data.len());
             for (i, ver) in self.versions().enumerate() {
@@ -540,7 +582,12 @@ impl GetPldmTypesResponse {
 
 impl<'a> PldmRepr<'a> for GetPldmTypesResponse {
     fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
-        Ok((GetPldmTypesResponse { pldm_types: read::array(d, 0)? }, 8))
+        Ok((
+            GetPldmTypesResponse {
+                pldm_types: read::array(d, 0)?,
+            },
+            8,
+        ))
     }
     fn buffer_len(&self) -> usize {
         8
@@ -553,7 +600,10 @@ impl<'a> PldmRepr<'a> for GetPldmTypesResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         show::bytes(v, "pldm_types", 0, &self.pldm_types);
-        v.field(&Field::derived("supported_types", Value::Display(&BitList(&self.pldm_types))));
+        v.field(&Field::derived(
+            "supported_types",
+            Value::Display(&BitList(&self.pldm_types)),
+        ));
     }
 }
 
@@ -589,10 +639,22 @@ impl<'a> PldmRepr<'a> for TypeVersionRequest {
         buf[1..5].copy_from_slice(&self.version.to_wire());
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, "type {} v{}", TypeText(self.pldm_type.value()), self.version)
+        write!(
+            w,
+            "type {} v{}",
+            TypeText(self.pldm_type.value()),
+            self.version
+        )
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "pldm_type", 0, 1, self.pldm_type.value().into(), self.pldm_type.name());
+        show::hex(
+            v,
+            "pldm_type",
+            0,
+            1,
+            self.pldm_type.value().into(),
+            self.pldm_type.name(),
+        );
         describe_ver(v, "version", 1, &self.version);
     }
 }
@@ -621,7 +683,12 @@ impl GetPldmCommandsResponse {
 
 impl<'a> PldmRepr<'a> for GetPldmCommandsResponse {
     fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
-        Ok((GetPldmCommandsResponse { pldm_commands: read::array(d, 0)? }, 32))
+        Ok((
+            GetPldmCommandsResponse {
+                pldm_commands: read::array(d, 0)?,
+            },
+            32,
+        ))
     }
     fn buffer_len(&self) -> usize {
         32
@@ -674,7 +741,12 @@ impl<'a> PldmRepr<'a> for TransferParameters {
         buf[2..10].copy_from_slice(&self.protocol_support);
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, "part_size={} types {}", self.part_size, BitList(&self.protocol_support))
+        write!(
+            w,
+            "part_size={} types {}",
+            self.part_size,
+            BitList(&self.protocol_support)
+        )
     }
     fn describe(&self, v: &mut dyn Visitor) {
         show::uint(v, "part_size", 0, 2, self.part_size.into());
@@ -735,7 +807,14 @@ impl<'a> PldmRepr<'a> for MultipartReceiveRequest {
         )
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "pldm_type", 0, 1, self.pldm_type.value().into(), self.pldm_type.name());
+        show::hex(
+            v,
+            "pldm_type",
+            0,
+            1,
+            self.pldm_type.value().into(),
+            self.pldm_type.name(),
+        );
         show::hex(
             v,
             "transfer_operation",
@@ -744,9 +823,29 @@ impl<'a> PldmRepr<'a> for MultipartReceiveRequest {
             self.transfer_operation.value().into(),
             self.transfer_operation.name(),
         );
-        show::hex(v, "transfer_context", 2, 4, self.transfer_context.into(), None);
-        show::hex(v, "data_transfer_handle", 6, 4, self.data_transfer_handle.into(), None);
-        show::uint(v, "requested_section_offset", 10, 4, self.requested_section_offset.into());
+        show::hex(
+            v,
+            "transfer_context",
+            2,
+            4,
+            self.transfer_context.into(),
+            None,
+        );
+        show::hex(
+            v,
+            "data_transfer_handle",
+            6,
+            4,
+            self.data_transfer_handle.into(),
+            None,
+        );
+        show::uint(
+            v,
+            "requested_section_offset",
+            10,
+            4,
+            self.requested_section_offset.into(),
+        );
         show::uint(
             v,
             "requested_section_length_bytes",
@@ -780,7 +879,12 @@ impl<'a> PldmRepr<'a> for MultipartReceiveResponse<'a> {
             4 => Some(read::le32(d, after)?),
             _ => None,
         };
-        let used = after + if data_integrity_checksum.is_some() { 4 } else { 0 };
+        let used = after
+            + if data_integrity_checksum.is_some() {
+                4
+            } else {
+                0
+            };
         Ok((
             MultipartReceiveResponse {
                 transfer_flag,
@@ -792,7 +896,12 @@ impl<'a> PldmRepr<'a> for MultipartReceiveResponse<'a> {
         ))
     }
     fn buffer_len(&self) -> usize {
-        9 + self.data.len() + if self.data_integrity_checksum.is_some() { 4 } else { 0 }
+        9 + self.data.len()
+            + if self.data_integrity_checksum.is_some() {
+                4
+            } else {
+                0
+            }
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.transfer_flag.value();
@@ -814,12 +923,33 @@ impl<'a> PldmRepr<'a> for MultipartReceiveResponse<'a> {
         )
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "transfer_flag", 0, 1, self.transfer_flag.value().into(), self.transfer_flag.name());
-        show::hex(v, "next_data_transfer_handle", 1, 4, self.next_data_transfer_handle.into(), None);
+        show::hex(
+            v,
+            "transfer_flag",
+            0,
+            1,
+            self.transfer_flag.value().into(),
+            self.transfer_flag.name(),
+        );
+        show::hex(
+            v,
+            "next_data_transfer_handle",
+            1,
+            4,
+            self.next_data_transfer_handle.into(),
+            None,
+        );
         show::uint(v, "data_length_bytes", 5, 4, self.data.len() as u64);
         show::bytes(v, "data", 9, self.data);
         if let Some(c) = self.data_integrity_checksum {
-            show::hex(v, "data_integrity_checksum", 9 + self.data.len(), 4, c.into(), None);
+            show::hex(
+                v,
+                "data_integrity_checksum",
+                9 + self.data.len(),
+                4,
+                c.into(),
+                None,
+            );
         }
     }
 }

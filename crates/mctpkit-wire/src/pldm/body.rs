@@ -130,7 +130,8 @@ pub mod read {
     /// `d[at..]` (empty when `at == len`).
     #[inline]
     pub fn rest(d: &[u8], at: usize) -> Result<&[u8]> {
-        d.get(at..).ok_or(Error::truncated(Layer::Pldm, at, d.len()))
+        d.get(at..)
+            .ok_or(Error::truncated(Layer::Pldm, at, d.len()))
     }
     /// `extra` unexpected bytes at `offset`.
     pub const fn trailing(offset: usize, extra: usize) -> Error {
@@ -141,7 +142,12 @@ pub mod read {
         }
     }
     /// A field value the decoder cannot accept.
-    pub const fn invalid(offset: usize, field: &'static str, value: u32, expected: &'static str) -> Error {
+    pub const fn invalid(
+        offset: usize,
+        field: &'static str,
+        value: u32,
+        expected: &'static str,
+    ) -> Error {
         Error::invalid(Layer::Pldm, offset, field, value, expected)
     }
 }
@@ -494,7 +500,14 @@ pub mod show {
         v.field(&Field::new(name, at, len, Value::Uint(x)));
     }
     /// A hex number of `len` bytes at `at`, with an optional meaning.
-    pub fn hex(v: &mut dyn Visitor, name: &'static str, at: usize, len: usize, x: u64, m: Option<&str>) {
+    pub fn hex(
+        v: &mut dyn Visitor,
+        name: &'static str,
+        at: usize,
+        len: usize,
+        x: u64,
+        m: Option<&str>,
+    ) {
         v.field(
             &Field::new(
                 name,

@@ -76,10 +76,8 @@ impl PldmBuilder {
 
     /// A message whose data is decoded like a received one.
     pub fn data<'a>(&self, data: &'a [u8]) -> Message<'a> {
-        let body = Body::parse(&self.header, data).unwrap_or_else(|error| Body::Malformed {
-            error,
-            raw: data,
-        });
+        let body = Body::parse(&self.header, data)
+            .unwrap_or_else(|error| Body::Malformed { error, raw: data });
         self.body(body)
     }
 
@@ -222,7 +220,11 @@ pub fn get_pldm_commands_request(iid: u8, pldm_type: PldmType, version: Ver32) -
 /// GetSensorReading request.
 pub fn get_sensor_reading_request(iid: u8, sensor_id: u16, rearm: bool) -> Message<'static> {
     platform_msg(
-        Header::request(PldmType::Platform, platform::Command::GetSensorReading.value(), iid),
+        Header::request(
+            PldmType::Platform,
+            platform::Command::GetSensorReading.value(),
+            iid,
+        ),
         platform::Body::GetSensorReadingRequest(platform::GetSensorReadingRequest {
             sensor_id,
             rearm_event_state: u8::from(rearm),
@@ -239,14 +241,22 @@ pub fn get_sensor_reading_response(
     state: platform::SensorState,
 ) -> Message<'static> {
     platform_msg(
-        Header::response(PldmType::Platform, platform::Command::GetSensorReading.value(), iid, 0),
+        Header::response(
+            PldmType::Platform,
+            platform::Command::GetSensorReading.value(),
+            iid,
+            0,
+        ),
         platform::Body::GetSensorReadingResponse(platform::GetSensorReadingResponse {
             sensor_operational_state: platform::SensorOperationalState::Enabled,
             sensor_event_message_enable: platform::SensorEventMessageEnable::EventsEnabled,
             present_state: state,
             previous_state: state,
             event_state: state,
-            present_reading: Numeric { size, value: reading },
+            present_reading: Numeric {
+                size,
+                value: reading,
+            },
         }),
     )
 }
@@ -259,7 +269,11 @@ pub fn set_numeric_effecter_value_request(
     value: i64,
 ) -> Message<'static> {
     platform_msg(
-        Header::request(PldmType::Platform, platform::Command::SetNumericEffecterValue.value(), iid),
+        Header::request(
+            PldmType::Platform,
+            platform::Command::SetNumericEffecterValue.value(),
+            iid,
+        ),
         platform::Body::SetNumericEffecterValueRequest(platform::SetNumericEffecterValueRequest {
             effecter_id,
             effecter_value: Numeric { size, value },

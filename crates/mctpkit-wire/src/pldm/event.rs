@@ -70,7 +70,10 @@ pub enum SensorEvent<'a> {
         present_reading: Numeric,
     },
     /// An unknown sensorEventClass: its bytes.
-    Other { sensor_event_class: u8, data: &'a [u8] },
+    Other {
+        sensor_event_class: u8,
+        data: &'a [u8],
+    },
 }
 
 /// eventClass + eventData of a PlatformEventMessage.
@@ -103,7 +106,10 @@ pub enum EventData<'a> {
         event_data: &'a [u8],
     },
     /// Classes kept raw (effecter, Redfish, OEM, unknown).
-    Raw { event_class: EventClass, data: &'a [u8] },
+    Raw {
+        event_class: EventClass,
+        data: &'a [u8],
+    },
 }
 
 impl<'a> EventData<'a> {
@@ -200,7 +206,13 @@ impl<'a> EventData<'a> {
                     4 + len,
                 )
             }
-            _ => (EventData::Raw { event_class: class, data: d }, d.len()),
+            _ => (
+                EventData::Raw {
+                    event_class: class,
+                    data: d,
+                },
+                d.len(),
+            ),
         })
     }
 
@@ -256,7 +268,12 @@ impl<'a> EventData<'a> {
                         event_state,
                         previous_event_state,
                     } => {
-                        buf[2..6].copy_from_slice(&[1, sensor_offset, event_state, previous_event_state]);
+                        buf[2..6].copy_from_slice(&[
+                            1,
+                            sensor_offset,
+                            event_state,
+                            previous_event_state,
+                        ]);
                     }
                     SensorEvent::Numeric {
                         event_state,
@@ -379,26 +396,59 @@ impl<'a> EventData<'a> {
                         show::hex(v, "sensor_event_class", at + 2, 1, 0, Some("sensorOpState"));
                         let (p, q) = (present_op_state, previous_op_state);
                         show::hex(v, "present_op_state", at + 3, 1, p.value().into(), p.name());
-                        show::hex(v, "previous_op_state", at + 4, 1, q.value().into(), q.name());
+                        show::hex(
+                            v,
+                            "previous_op_state",
+                            at + 4,
+                            1,
+                            q.value().into(),
+                            q.name(),
+                        );
                     }
                     SensorEvent::State {
                         sensor_offset,
                         event_state,
                         previous_event_state,
                     } => {
-                        show::hex(v, "sensor_event_class", at + 2, 1, 1, Some("stateSensorState"));
+                        show::hex(
+                            v,
+                            "sensor_event_class",
+                            at + 2,
+                            1,
+                            1,
+                            Some("stateSensorState"),
+                        );
                         show::uint(v, "sensor_offset", at + 3, 1, sensor_offset.into());
                         show::uint(v, "event_state", at + 4, 1, event_state.into());
-                        show::uint(v, "previous_event_state", at + 5, 1, previous_event_state.into());
+                        show::uint(
+                            v,
+                            "previous_event_state",
+                            at + 5,
+                            1,
+                            previous_event_state.into(),
+                        );
                     }
                     SensorEvent::Numeric {
                         event_state,
                         previous_event_state,
                         present_reading,
                     } => {
-                        show::hex(v, "sensor_event_class", at + 2, 1, 2, Some("numericSensorState"));
+                        show::hex(
+                            v,
+                            "sensor_event_class",
+                            at + 2,
+                            1,
+                            2,
+                            Some("numericSensorState"),
+                        );
                         show::uint(v, "event_state", at + 3, 1, event_state.into());
-                        show::uint(v, "previous_event_state", at + 4, 1, previous_event_state.into());
+                        show::uint(
+                            v,
+                            "previous_event_state",
+                            at + 4,
+                            1,
+                            previous_event_state.into(),
+                        );
                         let s = present_reading.size;
                         show::hex(v, "sensor_data_size", at + 5, 1, s.value().into(), s.name());
                         v.field(
@@ -415,7 +465,14 @@ impl<'a> EventData<'a> {
                         sensor_event_class,
                         data,
                     } => {
-                        show::hex(v, "sensor_event_class", at + 2, 1, sensor_event_class.into(), None);
+                        show::hex(
+                            v,
+                            "sensor_event_class",
+                            at + 2,
+                            1,
+                            sensor_event_class.into(),
+                            None,
+                        );
                         show::bytes(v, "event_data", at + 3, data);
                     }
                 }
@@ -431,8 +488,21 @@ impl<'a> EventData<'a> {
                     2 => Some("formatIsPDRHandles"),
                     _ => None,
                 };
-                show::hex(v, "event_data_format", at, 1, event_data_format.into(), fmt_name);
-                show::uint(v, "number_of_change_records", at + 1, 1, number_of_change_records.into());
+                show::hex(
+                    v,
+                    "event_data_format",
+                    at,
+                    1,
+                    event_data_format.into(),
+                    fmt_name,
+                );
+                show::uint(
+                    v,
+                    "number_of_change_records",
+                    at + 1,
+                    1,
+                    number_of_change_records.into(),
+                );
                 v.begin("change_records", Group::List, at + 2, change_records.len());
                 let mut p = 0;
                 while p + 2 <= change_records.len() {
@@ -462,7 +532,14 @@ impl<'a> EventData<'a> {
             } => {
                 show::uint(v, "format_version", at, 1, format_version.into());
                 show::hex(v, "event_id", at + 1, 2, event_id.into(), None);
-                show::hex(v, "data_transfer_handle", at + 3, 4, data_transfer_handle.into(), None);
+                show::hex(
+                    v,
+                    "data_transfer_handle",
+                    at + 3,
+                    4,
+                    data_transfer_handle.into(),
+                    None,
+                );
             }
             EventData::Heartbeat {
                 format_version,

@@ -433,7 +433,13 @@ impl<'a> Record<'a> {
     pub fn describe(&self, v: &mut dyn Visitor, at: usize) {
         let h = &self.header;
         show::hex(v, "record_handle", at, 4, h.record_handle.into(), None);
-        show::uint(v, "pdr_header_version", at + 4, 1, h.pdr_header_version.into());
+        show::uint(
+            v,
+            "pdr_header_version",
+            at + 4,
+            1,
+            h.pdr_header_version.into(),
+        );
         show::uint(v, "pdr_type", at + 5, 1, h.pdr_type.value().into());
         v.field(&Field::derived(
             "pdr_type_name",
@@ -442,7 +448,13 @@ impl<'a> Record<'a> {
                 None => Value::Null,
             },
         ));
-        show::uint(v, "record_change_number", at + 6, 2, h.record_change_number.into());
+        show::uint(
+            v,
+            "record_change_number",
+            at + 6,
+            2,
+            h.record_change_number.into(),
+        );
         show::uint(v, "data_length", at + 8, 2, h.data_length.into());
         let b = at + HEADER_LEN;
         let d = self.data;
@@ -452,7 +464,12 @@ impl<'a> Record<'a> {
             match kind {
                 Uint => show::uint(v, name, b + off, len, x.into()),
                 Hex => show::hex(v, name, b + off, len, x.into(), None),
-                Signed => v.field(&Field::new(name, b + off, len, Value::Display(&I8(x as u8 as i8)))),
+                Signed => v.field(&Field::new(
+                    name,
+                    b + off,
+                    len,
+                    Value::Display(&I8(x as u8 as i8)),
+                )),
                 Real32 => v.field(&Field::new(name, b + off, len, Value::Display(&F32(x)))),
             }
         }
@@ -460,7 +477,12 @@ impl<'a> Record<'a> {
         match h.pdr_type {
             PdrType::TerminusLocator => {
                 let n = usize::from(d.get(7).copied().unwrap_or(0));
-                show::bytes(v, "terminus_locator_value", b + 8, d.get(8..8 + n).unwrap_or(&[]));
+                show::bytes(
+                    v,
+                    "terminus_locator_value",
+                    b + 8,
+                    d.get(8..8 + n).unwrap_or(&[]),
+                );
             }
             PdrType::StateSensor | PdrType::StateEffecter => {
                 if let Ok((start, _count, states)) = self.possible_states() {
@@ -486,7 +508,13 @@ impl<'a> Record<'a> {
                     let o = 10 + i * 6;
                     v.begin("", Group::ListItem, b + o, 6);
                     show::uint(v, "entity_type", b + o, 2, le(d, o, 2).into());
-                    show::uint(v, "entity_instance_number", b + o + 2, 2, le(d, o + 2, 2).into());
+                    show::uint(
+                        v,
+                        "entity_instance_number",
+                        b + o + 2,
+                        2,
+                        le(d, o + 2, 2).into(),
+                    );
                     show::uint(v, "container_id", b + o + 4, 2, le(d, o + 4, 2).into());
                     v.end();
                 }
@@ -496,7 +524,12 @@ impl<'a> Record<'a> {
                 show::bytes(v, "names", b + fixed, d.get(fixed..).unwrap_or(&[]));
             }
             PdrType::NumericSensor | PdrType::NumericEffecter => {
-                show::bytes(v, "remaining_fields", b + fixed, d.get(fixed..).unwrap_or(&[]));
+                show::bytes(
+                    v,
+                    "remaining_fields",
+                    b + fixed,
+                    d.get(fixed..).unwrap_or(&[]),
+                );
             }
             _ if f.is_empty() => show::bytes(v, "pdr_data", b, d),
             _ => {

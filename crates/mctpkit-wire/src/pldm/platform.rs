@@ -152,7 +152,7 @@ open_enum! {
 
 impl DataSize {
     /// Bytes of a value of this size, `None` for an unknown size.
-    pub const fn len(self) -> Option<usize> {
+    pub const fn value_len(self) -> Option<usize> {
         match self {
             DataSize::Uint8 | DataSize::Sint8 => Some(1),
             DataSize::Uint16 | DataSize::Sint16 => Some(2),
@@ -183,14 +183,19 @@ impl Numeric {
             DataSize::Uint32 => i64::from(read::le32(d, at)?),
             DataSize::Sint32 => i64::from(read::le32(d, at)? as i32),
             DataSize::Unknown(v) => {
-                return Err(read::invalid(size_at, "data_size", v.into(), "0..=5 (uint8..sint32)"))
+                return Err(read::invalid(
+                    size_at,
+                    "data_size",
+                    v.into(),
+                    "0..=5 (uint8..sint32)",
+                ))
             }
         };
         Ok(Numeric { size, value })
     }
     /// Encoded length (0 for an unknown size).
     pub fn len(&self) -> usize {
-        self.size.len().unwrap_or(0)
+        self.size.value_len().unwrap_or(0)
     }
     /// `true` when nothing is encoded.
     pub fn is_empty(&self) -> bool {
@@ -335,7 +340,7 @@ open_enum! {
     }
 }
 
-fn en<T: Copy>(v: &mut dyn Visitor, name: &'static str, at: usize, raw: u8, n: Option<&str>) {
+fn en(v: &mut dyn Visitor, name: &'static str, at: usize, raw: u8, n: Option<&str>) {
     show::hex(v, name, at, 1, raw.into(), n);
 }
 
@@ -352,7 +357,12 @@ pub struct EffecterIdRequest {
 
 impl<'a> PldmRepr<'a> for EffecterIdRequest {
     fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
-        Ok((EffecterIdRequest { effecter_id: read::le16(d, 0)? }, 2))
+        Ok((
+            EffecterIdRequest {
+                effecter_id: read::le16(d, 0)?,
+            },
+            2,
+        ))
     }
     fn buffer_len(&self) -> usize {
         2
@@ -406,7 +416,14 @@ impl<'a> PldmRepr<'a> for GetSensorReadingRequest {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         show::uint(v, "sensor_id", 0, 2, self.sensor_id.into());
-        show::hex(v, "rearm_event_state", 2, 1, self.rearm_event_state.into(), None);
+        show::hex(
+            v,
+            "rearm_event_state",
+            2,
+            1,
+            self.rearm_event_state.into(),
+            None,
+        );
     }
 }
 
@@ -457,14 +474,32 @@ impl<'a> PldmRepr<'a> for GetSensorReadingResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.present_reading.size;
-        en::<u8>(v, "sensor_data_size", 0, s.value(), s.name());
+        en(v, "sensor_data_size", 0, s.value(), s.name());
         let o = self.sensor_operational_state;
-        en::<u8>(v, "sensor_operational_state", 1, o.value(), o.name());
+        en(v, "sensor_operational_state", 1, o.value(), o.name());
         let e = self.sensor_event_message_enable;
-        en::<u8>(v, "sensor_event_message_enable", 2, e.value(), e.name());
-        en::<u8>(v, "present_state", 3, self.present_state.value(), self.present_state.name());
-        en::<u8>(v, "previous_state", 4, self.previous_state.value(), self.previous_state.name());
-        en::<u8>(v, "event_state", 5, self.event_state.value(), self.event_state.name());
+        en(v, "sensor_event_message_enable", 2, e.value(), e.name());
+        en(
+            v,
+            "present_state",
+            3,
+            self.present_state.value(),
+            self.present_state.name(),
+        );
+        en(
+            v,
+            "previous_state",
+            4,
+            self.previous_state.value(),
+            self.previous_state.name(),
+        );
+        en(
+            v,
+            "event_state",
+            5,
+            self.event_state.value(),
+            self.event_state.name(),
+        );
         describe_numeric(v, "present_reading", 6, &self.present_reading);
     }
 }
@@ -591,7 +626,12 @@ impl<'a> PldmRepr<'a> for GetStateSensorReadingsResponse<'a> {
             if i > 0 {
                 w.write_str(", ")?;
             }
-            write!(w, "[{i}] state {} ({})", f[1], SensorOperationalState::from_value(f[0]))?;
+            write!(
+                w,
+                "[{i}] state {} ({})",
+                f[1],
+                SensorOperationalState::from_value(f[0])
+            )?;
         }
         Ok(())
     }
@@ -600,7 +640,12 @@ impl<'a> PldmRepr<'a> for GetStateSensorReadingsResponse<'a> {
             v,
             "composite_sensor_count",
             0,
-            ["sensor_operational_state", "present_state", "previous_state", "event_state"],
+            [
+                "sensor_operational_state",
+                "present_state",
+                "previous_state",
+                "event_state",
+            ],
             |k, b| {
                 if k == 0 {
                     SensorOperationalState::from_value(b).name()
@@ -651,7 +696,7 @@ impl<'a> PldmRepr<'a> for SetNumericEffecterValueRequest {
     fn describe(&self, v: &mut dyn Visitor) {
         show::uint(v, "effecter_id", 0, 2, self.effecter_id.into());
         let s = self.effecter_value.size;
-        en::<u8>(v, "effecter_data_size", 2, s.value(), s.name());
+        en(v, "effecter_data_size", 2, s.value(), s.name());
         describe_numeric(v, "effecter_value", 3, &self.effecter_value);
     }
 }
@@ -701,11 +746,16 @@ impl<'a> PldmRepr<'a> for GetNumericEffecterValueResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.pending_value.size;
-        en::<u8>(v, "effecter_data_size", 0, s.value(), s.name());
+        en(v, "effecter_data_size", 0, s.value(), s.name());
         let o = self.effecter_oper_state;
-        en::<u8>(v, "effecter_oper_state", 1, o.value(), o.name());
+        en(v, "effecter_oper_state", 1, o.value(), o.name());
         describe_numeric(v, "pending_value", 2, &self.pending_value);
-        describe_numeric(v, "present_value", 2 + self.pending_value.len(), &self.present_value);
+        describe_numeric(
+            v,
+            "present_value",
+            2 + self.pending_value.len(),
+            &self.present_value,
+        );
     }
 }
 
@@ -789,7 +839,12 @@ impl<'a> PldmRepr<'a> for GetStateEffecterStatesResponse<'a> {
             if i > 0 {
                 w.write_str(", ")?;
             }
-            write!(w, "[{i}] state {} ({})", f[2], EffecterOperationalState::from_value(f[0]))?;
+            write!(
+                w,
+                "[{i}] state {} ({})",
+                f[2],
+                EffecterOperationalState::from_value(f[0])
+            )?;
         }
         Ok(())
     }
@@ -888,7 +943,7 @@ impl<'a> PldmRepr<'a> for PlatformEventMessageResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.platform_event_status;
-        en::<u8>(v, "platform_event_status", 0, s.value(), s.name());
+        en(v, "platform_event_status", 0, s.value(), s.name());
     }
 }
 
@@ -933,9 +988,23 @@ impl<'a> PldmRepr<'a> for PollForPlatformEventMessageRequest {
     fn describe(&self, v: &mut dyn Visitor) {
         show::uint(v, "format_version", 0, 1, self.format_version.into());
         let f = self.transfer_operation_flag;
-        en::<u8>(v, "transfer_operation_flag", 1, f.value(), f.name());
-        show::hex(v, "data_transfer_handle", 2, 4, self.data_transfer_handle.into(), None);
-        show::hex(v, "event_id_to_acknowledge", 6, 2, self.event_id_to_acknowledge.into(), None);
+        en(v, "transfer_operation_flag", 1, f.value(), f.name());
+        show::hex(
+            v,
+            "data_transfer_handle",
+            2,
+            4,
+            self.data_transfer_handle.into(),
+            None,
+        );
+        show::hex(
+            v,
+            "event_id_to_acknowledge",
+            6,
+            2,
+            self.event_id_to_acknowledge.into(),
+            None,
+        );
     }
 }
 
@@ -1006,7 +1075,12 @@ impl<'a> PldmRepr<'a> for PollForPlatformEventMessageResponse<'a> {
     }
     fn buffer_len(&self) -> usize {
         3 + self.event.map_or(0, |e| {
-            10 + e.event_data.len() + if e.event_data_integrity_checksum.is_some() { 4 } else { 0 }
+            10 + e.event_data.len()
+                + if e.event_data_integrity_checksum.is_some() {
+                    4
+                } else {
+                    0
+                }
         })
     }
     fn emit_exact(&self, buf: &mut [u8]) {
@@ -1027,7 +1101,13 @@ impl<'a> PldmRepr<'a> for PollForPlatformEventMessageResponse<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(w, "tid={} event_id={:#06x}", self.tid, self.event_id)?;
         if let Some(e) = self.event {
-            write!(w, " {} {} {} bytes", e.event_class, e.transfer_flag, e.event_data.len())?;
+            write!(
+                w,
+                " {} {} {} bytes",
+                e.event_class,
+                e.transfer_flag,
+                e.event_data.len()
+            )?;
         }
         Ok(())
     }
@@ -1035,13 +1115,39 @@ impl<'a> PldmRepr<'a> for PollForPlatformEventMessageResponse<'a> {
         show::uint(v, "tid", 0, 1, self.tid.into());
         show::hex(v, "event_id", 1, 2, self.event_id.into(), None);
         if let Some(e) = self.event {
-            show::hex(v, "next_data_transfer_handle", 3, 4, e.next_data_transfer_handle.into(), None);
-            en::<u8>(v, "transfer_flag", 7, e.transfer_flag.value(), e.transfer_flag.name());
-            en::<u8>(v, "event_class", 8, e.event_class.value(), e.event_class.name());
+            show::hex(
+                v,
+                "next_data_transfer_handle",
+                3,
+                4,
+                e.next_data_transfer_handle.into(),
+                None,
+            );
+            en(
+                v,
+                "transfer_flag",
+                7,
+                e.transfer_flag.value(),
+                e.transfer_flag.name(),
+            );
+            en(
+                v,
+                "event_class",
+                8,
+                e.event_class.value(),
+                e.event_class.name(),
+            );
             show::uint(v, "event_data_size", 9, 4, e.event_data.len() as u64);
             show::bytes(v, "event_data", 13, e.event_data);
             if let Some(c) = e.event_data_integrity_checksum {
-                show::hex(v, "event_data_integrity_checksum", 13 + e.event_data.len(), 4, c.into(), None);
+                show::hex(
+                    v,
+                    "event_data_integrity_checksum",
+                    13 + e.event_data.len(),
+                    4,
+                    c.into(),
+                    None,
+                );
             }
         }
     }
@@ -1059,7 +1165,12 @@ macro_rules! one_field {
         impl<'a> PldmRepr<'a> for $t {
             fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
                 let b = read::array::<$len>(d, 0)?;
-                Ok(($t { $f: <$ty>::from_le_bytes(b) }, $len))
+                Ok((
+                    $t {
+                        $f: <$ty>::from_le_bytes(b),
+                    },
+                    $len,
+                ))
             }
             fn buffer_len(&self) -> usize {
                 $len
@@ -1077,9 +1188,27 @@ macro_rules! one_field {
     };
 }
 
-one_field!(EventMessageSupportedRequest, format_version, u8, 1, "format_version={}");
-one_field!(EventMessageBufferSizeRequest, event_receiver_max_buffer_size, u16, 2, "receiver max {} bytes");
-one_field!(EventMessageBufferSizeResponse, terminus_max_buffer_size, u16, 2, "terminus max {} bytes");
+one_field!(
+    EventMessageSupportedRequest,
+    format_version,
+    u8,
+    1,
+    "format_version={}"
+);
+one_field!(
+    EventMessageBufferSizeRequest,
+    event_receiver_max_buffer_size,
+    u16,
+    2,
+    "receiver max {} bytes"
+);
+one_field!(
+    EventMessageBufferSizeResponse,
+    terminus_max_buffer_size,
+    u16,
+    2,
+    "terminus max {} bytes"
+);
 
 /// EventMessageSupported response (0x0C).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1122,9 +1251,22 @@ impl<'a> PldmRepr<'a> for EventMessageSupportedResponse<'a> {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.synchrony_configuration;
-        en::<u8>(v, "synchrony_configuration", 0, s.value(), s.name());
-        show::hex(v, "synchrony_configuration_supported", 1, 1, self.synchrony_configuration_supported.into(), None);
-        show::uint(v, "number_event_class_returned", 2, 1, self.event_classes.len() as u64);
+        en(v, "synchrony_configuration", 0, s.value(), s.name());
+        show::hex(
+            v,
+            "synchrony_configuration_supported",
+            1,
+            1,
+            self.synchrony_configuration_supported.into(),
+            None,
+        );
+        show::uint(
+            v,
+            "number_event_class_returned",
+            2,
+            1,
+            self.event_classes.len() as u64,
+        );
         show::bytes(v, "event_class", 3, self.event_classes);
     }
 }
@@ -1177,18 +1319,33 @@ impl<'a> PldmRepr<'a> for GetPdrRepositoryInfoResponse {
         write!(
             w,
             "{} {} records, {} bytes (largest {})",
-            self.repository_state, self.record_count, self.repository_size, self.largest_record_size
+            self.repository_state,
+            self.record_count,
+            self.repository_size,
+            self.largest_record_size
         )
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.repository_state;
-        en::<u8>(v, "repository_state", 0, s.value(), s.name());
+        en(v, "repository_state", 0, s.value(), s.name());
         show::bytes(v, "update_time", 1, &self.update_time);
         show::bytes(v, "oem_update_time", 14, &self.oem_update_time);
         show::uint(v, "record_count", 27, 4, self.record_count.into());
         show::uint(v, "repository_size", 31, 4, self.repository_size.into());
-        show::uint(v, "largest_record_size", 35, 4, self.largest_record_size.into());
-        show::uint(v, "data_transfer_handle_timeout", 39, 1, self.data_transfer_handle_timeout.into());
+        show::uint(
+            v,
+            "largest_record_size",
+            35,
+            4,
+            self.largest_record_size.into(),
+        );
+        show::uint(
+            v,
+            "data_transfer_handle_timeout",
+            39,
+            1,
+            self.data_transfer_handle_timeout.into(),
+        );
     }
 }
 
@@ -1239,11 +1396,24 @@ impl<'a> PldmRepr<'a> for GetPdrRequest {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         show::hex(v, "record_handle", 0, 4, self.record_handle.into(), None);
-        show::hex(v, "data_transfer_handle", 4, 4, self.data_transfer_handle.into(), None);
+        show::hex(
+            v,
+            "data_transfer_handle",
+            4,
+            4,
+            self.data_transfer_handle.into(),
+            None,
+        );
         let f = self.transfer_operation_flag;
-        en::<u8>(v, "transfer_operation_flag", 8, f.value(), f.name());
+        en(v, "transfer_operation_flag", 8, f.value(), f.name());
         show::uint(v, "request_count", 9, 2, self.request_count.into());
-        show::uint(v, "record_change_number", 11, 2, self.record_change_number.into());
+        show::uint(
+            v,
+            "record_change_number",
+            11,
+            2,
+            self.record_change_number.into(),
+        );
     }
 }
 
@@ -1265,7 +1435,8 @@ pub struct GetPdrResponse<'a> {
 impl<'a> GetPdrResponse<'a> {
     /// The PDR, when this response carries a whole record.
     pub fn record(&self) -> Option<Result<pdr::Record<'a>>> {
-        (self.transfer_flag == TransferFlag::StartAndEnd).then(|| pdr::Record::parse(self.record_data))
+        (self.transfer_flag == TransferFlag::StartAndEnd)
+            .then(|| pdr::Record::parse(self.record_data))
     }
 }
 
@@ -1321,7 +1492,12 @@ impl<'a> PldmRepr<'a> for GetPdrResponse<'a> {
             Some(Ok(r)) => {
                 r.summary(w)?;
             }
-            _ => write!(w, "{} part, {} bytes", self.transfer_flag, self.record_data.len())?,
+            _ => write!(
+                w,
+                "{} part, {} bytes",
+                self.transfer_flag,
+                self.record_data.len()
+            )?,
         }
         if self.next_record_handle != 0 {
             write!(w, " next={:#x}", self.next_record_handle)?;
@@ -1329,9 +1505,29 @@ impl<'a> PldmRepr<'a> for GetPdrResponse<'a> {
         Ok(())
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        show::hex(v, "next_record_handle", 0, 4, self.next_record_handle.into(), None);
-        show::hex(v, "next_data_transfer_handle", 4, 4, self.next_data_transfer_handle.into(), None);
-        en::<u8>(v, "transfer_flag", 8, self.transfer_flag.value(), self.transfer_flag.name());
+        show::hex(
+            v,
+            "next_record_handle",
+            0,
+            4,
+            self.next_record_handle.into(),
+            None,
+        );
+        show::hex(
+            v,
+            "next_data_transfer_handle",
+            4,
+            4,
+            self.next_data_transfer_handle.into(),
+            None,
+        );
+        en(
+            v,
+            "transfer_flag",
+            8,
+            self.transfer_flag.value(),
+            self.transfer_flag.name(),
+        );
         show::uint(v, "response_count", 9, 2, self.record_data.len() as u64);
         match self.record() {
             Some(Ok(r)) => {
@@ -1342,7 +1538,14 @@ impl<'a> PldmRepr<'a> for GetPdrResponse<'a> {
             _ => show::bytes(v, "record_data", 11, self.record_data),
         }
         if let Some(c) = self.transfer_crc {
-            show::hex(v, "transfer_crc", 11 + self.record_data.len(), 1, c.into(), None);
+            show::hex(
+                v,
+                "transfer_crc",
+                11 + self.record_data.len(),
+                1,
+                c.into(),
+                None,
+            );
         }
     }
 }

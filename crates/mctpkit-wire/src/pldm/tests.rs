@@ -155,7 +155,10 @@ fn get_pldm_version_response_crc_ok() {
     let base::Body::GetPldmVersionResponse(r) = base_body(&m) else {
         panic!()
     };
-    assert_eq!(r.versions().collect::<Vec<_>>(), [Ver32::new(1, 1, Some(0))]);
+    assert_eq!(
+        r.versions().collect::<Vec<_>>(),
+        [Ver32::new(1, 1, Some(0))]
+    );
     assert_eq!(r.crc32, Some(0x539D_BEBA));
     assert_eq!(r.crc_ok(), Some(true));
     assert_eq!(m.problem(), None);
@@ -196,7 +199,9 @@ fn get_pldm_version_bad_crc_is_reported() {
 #[test]
 fn get_pldm_version_multipart_parts() {
     // A Start part: no CRC, bytes kept; End part: CRC present but not checkable.
-    let start = [0x01, 0x00, 0x00, 0x03, 0x00, 0x11, 0, 0, 0, 0x01, 0x00, 0xF0];
+    let start = [
+        0x01, 0x00, 0x00, 0x03, 0x00, 0x11, 0, 0, 0, 0x01, 0x00, 0xF0,
+    ];
     let m = decode(&start);
     let base::Body::GetPldmVersionResponse(r) = base_body(&m) else {
         panic!()
@@ -221,7 +226,10 @@ fn get_pldm_types_and_commands() {
     let b = [0x01, 0x02, 0x00, 0x04, 0x00, 0x35, 0, 0, 0, 0, 0, 0, 0];
     let m = decode(&b);
     assert_eq!(builder::get_pldm_types_response(2, &[0, 2, 4, 5]), m);
-    assert_eq!(summary(&m), "PLDM GetPLDMTypes rsp iid=2 SUCCESS / types 0, 2, 4, 5");
+    assert_eq!(
+        summary(&m),
+        "PLDM GetPLDMTypes rsp iid=2 SUCCESS / types 0, 2, 4, 5"
+    );
 
     let req = [0x01, 0x83, 0x00, 0x05, 0x02, 0x00, 0xF0, 0xF2, 0xF1];
     let m = decode(&req);
@@ -270,7 +278,9 @@ fn multipart_receive_and_transfer_parameters() {
     assert_eq!(r.data, &[0xAA, 0xBB, 0xCC]);
     assert_eq!(r.data_integrity_checksum, Some(0x0607_0809));
 
-    let ntp = [0x01, 0x80, 0x00, 0x07, 0x00, 0x02, 0x81, 0, 0, 0, 0, 0, 0, 0];
+    let ntp = [
+        0x01, 0x80, 0x00, 0x07, 0x00, 0x02, 0x81, 0, 0, 0, 0, 0, 0, 0,
+    ];
     let m = decode(&ntp);
     let base::Body::NegotiateTransferParametersRequest(t) = base_body(&m) else {
         panic!()
@@ -304,7 +314,10 @@ fn error_response_is_cc_only() {
     // GetPDR with INVALID_RECORD_HANDLE (0x82): no data decoded, name resolved.
     let m = decode(&[0x01, 0x05, 0x02, 0x51, 0x82]);
     assert_eq!(m.body, Body::Empty);
-    assert_eq!(m.header.completion_code_name(), Some("INVALID_RECORD_HANDLE"));
+    assert_eq!(
+        m.header.completion_code_name(),
+        Some("INVALID_RECORD_HANDLE")
+    );
     assert_eq!(summary(&m), "PLDM GetPDR rsp iid=5 INVALID_RECORD_HANDLE");
 }
 
@@ -324,7 +337,12 @@ fn get_sensor_reading_both_ways() {
     ];
     let m = decode(&rsp);
     assert_eq!(
-        builder::get_sensor_reading_response(3, DataSize::Uint16, 42, platform::SensorState::Normal),
+        builder::get_sensor_reading_response(
+            3,
+            DataSize::Uint16,
+            42,
+            platform::SensorState::Normal
+        ),
         m
     );
     assert_eq!(
@@ -347,7 +365,9 @@ fn get_sensor_reading_signed_and_bad_size() {
     assert_eq!(r.present_reading.value, -2);
     // sint32 -100000.
     let v = (-100_000i32).to_le_bytes();
-    let b = [0x01, 0x00, 0x02, 0x11, 0x00, 0x05, 0, 2, 1, 1, 1, v[0], v[1], v[2], v[3]];
+    let b = [
+        0x01, 0x00, 0x02, 0x11, 0x00, 0x05, 0, 2, 1, 1, 1, v[0], v[1], v[2], v[3],
+    ];
     let m = decode(&b);
     let platform::Body::GetSensorReadingResponse(r) = platform_body(&m) else {
         panic!()
@@ -382,9 +402,14 @@ fn state_sensor_readings_and_effecters() {
     assert!(matches!(decode(&bad).body, Body::Malformed { .. }));
 
     // SetStateEffecterStates: effecter 0x0102, [noChange 0], [requestSet 2].
-    let b = [0x01, 0x84, 0x02, 0x39, 0x02, 0x01, 0x02, 0x00, 0x00, 0x01, 0x02];
+    let b = [
+        0x01, 0x84, 0x02, 0x39, 0x02, 0x01, 0x02, 0x00, 0x00, 0x01, 0x02,
+    ];
     let m = decode(&b);
-    assert_eq!(summary(&m), "PLDM SetStateEffecterStates req iid=4 / effecter 258 [1]=2");
+    assert_eq!(
+        summary(&m),
+        "PLDM SetStateEffecterStates req iid=4 / effecter 258 [1]=2"
+    );
     assert_eq!(decode(&[0x01, 0x04, 0x02, 0x39, 0x00]).body, Body::Empty);
     let g = [0x01, 0x04, 0x02, 0x3A, 0x00, 0x01, 0x01, 0x02, 0x02];
     let m = decode(&g);
@@ -402,11 +427,16 @@ fn numeric_effecters() {
         builder::set_numeric_effecter_value_request(5, 16, DataSize::Sint16, -1000),
         m
     );
-    assert_eq!(summary(&m), "PLDM SetNumericEffecterValue req iid=5 / effecter 16 = -1000");
+    assert_eq!(
+        summary(&m),
+        "PLDM SetNumericEffecterValue req iid=5 / effecter 16 = -1000"
+    );
     let g = [0x01, 0x85, 0x02, 0x32, 0x10, 0x00];
     assert!(matches!(
         platform_body(&decode(&g)),
-        platform::Body::GetNumericEffecterValueRequest(platform::EffecterIdRequest { effecter_id: 16 })
+        platform::Body::GetNumericEffecterValueRequest(platform::EffecterIdRequest {
+            effecter_id: 16
+        })
     ));
     // uint8, enabled-noUpdatePending, pending 7 present 9.
     let r = [0x01, 0x05, 0x02, 0x32, 0x00, 0x00, 0x01, 0x07, 0x09];
@@ -420,7 +450,9 @@ fn numeric_effecters() {
 #[test]
 fn platform_event_message_sensor_events() {
     // formatVersion 1, TID 1, sensorEvent: sensor 5, stateSensorState, offset 0, 2 ← 1.
-    let b = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x05, 0x00, 0x01, 0x00, 0x02, 0x01];
+    let b = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x05, 0x00, 0x01, 0x00, 0x02, 0x01,
+    ];
     let m = decode(&b);
     let platform::Body::PlatformEventMessageRequest(r) = platform_body(&m) else {
         panic!()
@@ -441,21 +473,30 @@ fn platform_event_message_sensor_events() {
         "PLDM PlatformEventMessage req iid=0 / tid=1 sensor 5[0]: state 1 -> 2"
     );
     // numericSensorState: sensor 6, state 2 ← 1, uint8 reading 77.
-    let b = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x06, 0x00, 0x02, 0x02, 0x01, 0x00, 77];
+    let b = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x06, 0x00, 0x02, 0x02, 0x01, 0x00, 77,
+    ];
     let m = decode(&b);
     assert_eq!(get(&fields(&m), "present_reading"), "77");
     // sensorOpState: enabled ← initializing.
-    let b = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x05];
+    let b = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x05,
+    ];
     assert!(summary(&decode(&b)).ends_with("op state initializing -> enabled"));
     // Response: logged.
     let m = decode(&[0x01, 0x00, 0x02, 0x0A, 0x00, 0x04]);
-    assert_eq!(summary(&m), "PLDM PlatformEventMessage rsp iid=0 SUCCESS / logged");
+    assert_eq!(
+        summary(&m),
+        "PLDM PlatformEventMessage rsp iid=0 SUCCESS / logged"
+    );
 }
 
 #[test]
 fn platform_event_message_other_classes() {
     // pldmMessagePollEvent: fv 1, eventID 0x1234, handle 0x10.
-    let b = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x05, 0x01, 0x34, 0x12, 0x10, 0, 0, 0];
+    let b = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x05, 0x01, 0x34, 0x12, 0x10, 0, 0, 0,
+    ];
     let m = decode(&b);
     assert!(summary(&m).ends_with("message poll event_id=0x1234"));
     // pldmPDRRepositoryChgEvent: formatIsPDRHandles, 1 record: recordsAdded, 2 handles.
@@ -466,10 +507,14 @@ fn platform_event_message_other_classes() {
     let c = fields(&m);
     assert_eq!(get(&c, "event_data_operation"), "0x02");
     // A change record count that overruns → Malformed.
-    let bad = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x04, 0x02, 0x01, 0x02, 0x03, 1, 0, 0, 0];
+    let bad = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x04, 0x02, 0x01, 0x02, 0x03, 1, 0, 0, 0,
+    ];
     assert!(matches!(decode(&bad).body, Body::Malformed { .. }));
     // CPER: fv 1, type 0, 3 bytes.
-    let b = [0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x07, 0x01, 0x00, 0x03, 0x00, 0xA, 0xB, 0xC];
+    let b = [
+        0x01, 0x80, 0x02, 0x0A, 0x01, 0x02, 0x07, 0x01, 0x00, 0x03, 0x00, 0xA, 0xB, 0xC,
+    ];
     assert!(summary(&decode(&b)).ends_with("CPER type=0x00 3 bytes"));
     // Heartbeat: fv 1, seq 9.
     let b = [0x01, 0xC0, 0x02, 0x0A, 0x01, 0x02, 0x06, 0x01, 0x09];
@@ -489,7 +534,10 @@ fn poll_for_platform_event_message() {
     let platform::Body::PollForPlatformEventMessageRequest(r) = platform_body(&m) else {
         panic!()
     };
-    assert_eq!(r.transfer_operation_flag, platform::TransferOperationFlag::GetFirstPart);
+    assert_eq!(
+        r.transfer_operation_flag,
+        platform::TransferOperationFlag::GetFirstPart
+    );
     // No event pending: TID 1, eventID 0.
     let m = decode(&[0x01, 0x00, 0x02, 0x0B, 0x00, 0x01, 0x00, 0x00]);
     let platform::Body::PollForPlatformEventMessageResponse(r) = platform_body(&m) else {
@@ -547,7 +595,9 @@ const STATE_SENSOR_PDR: [u8; 27] = [
 
 #[test]
 fn get_pdr_both_ways() {
-    let req = [0x01, 0x86, 0x02, 0x51, 1, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xFF, 0x00, 0, 0];
+    let req = [
+        0x01, 0x86, 0x02, 0x51, 1, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xFF, 0x00, 0, 0,
+    ];
     let m = decode(&req);
     assert_eq!(builder::get_pdr_request(6, 1, 255), m);
     // StartAndEnd response carrying the whole PDR.
@@ -578,7 +628,9 @@ fn get_pdr_both_ways() {
 #[test]
 fn get_pdr_multipart_end_carries_crc8() {
     // End part: 3 bytes of record data, then transferCRC.
-    let b = [0x01, 0x06, 0x02, 0x51, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x04, 3, 0, 7, 8, 9, 0x5A];
+    let b = [
+        0x01, 0x06, 0x02, 0x51, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x04, 3, 0, 7, 8, 9, 0x5A,
+    ];
     let m = decode(&b);
     let platform::Body::GetPdrResponse(r) = platform_body(&m) else {
         panic!()
@@ -592,7 +644,9 @@ fn get_pdr_multipart_end_carries_crc8() {
 #[test]
 fn pdr_records_decode() {
     // FRU record set: terminus 1, RSI 2, entity 45/1, container 0.
-    let fru = [3, 0, 0, 0, 1, 20, 0, 0, 10, 0, 1, 0, 2, 0, 45, 0, 1, 0, 0, 0];
+    let fru = [
+        3, 0, 0, 0, 1, 20, 0, 0, 10, 0, 1, 0, 2, 0, 45, 0, 1, 0, 0, 0,
+    ];
     let r = pdr::Record::parse(&fru).unwrap();
     assert_eq!(r.header.pdr_type, pdr::PdrType::FruRecordSet);
     // Entity association: container 1, physical, container entity 45/1/0, 2 children.
@@ -630,7 +684,10 @@ fn bios_and_rde_names_raw_bodies() {
     assert_eq!(m.header.command_name(), Some("NegotiateRedfishParameters"));
     assert_eq!(m.body, Body::Raw(&[0xAA]));
     let m = decode(&[0x01, 0x00, 0x06, 0x10, 0x87]);
-    assert_eq!(m.header.completion_code_name(), Some("ERROR_OPERATION_FAILED"));
+    assert_eq!(
+        m.header.completion_code_name(),
+        Some("ERROR_OPERATION_FAILED")
+    );
 }
 
 #[test]
@@ -670,11 +727,14 @@ fn truncated_fixtures_give_errors_not_panics() {
 #[test]
 fn pairing_key_matches_request_and_response() {
     let q = builder::get_sensor_reading_request(3, 5, false);
-    let r = builder::get_sensor_reading_response(3, DataSize::Uint8, 1, platform::SensorState::Normal);
+    let r =
+        builder::get_sensor_reading_response(3, DataSize::Uint8, 1, platform::SensorState::Normal);
     let (pq, pr) = (q.pairing().unwrap(), r.pairing().unwrap());
     assert!(pq.request && !pr.request);
     assert_eq!(pq.key, pr.key);
-    let other = builder::get_sensor_reading_request(4, 5, false).pairing().unwrap();
+    let other = builder::get_sensor_reading_request(4, 5, false)
+        .pairing()
+        .unwrap();
     assert_ne!(pq.key, other.key);
 }
 
@@ -687,8 +747,9 @@ fn builder_fluent_and_fragmenter() {
     // A large GetPDR response split at a 16-byte transmission unit.
     let mut rsp = std::vec![0x01, 0x09, 0x02, 0x51, 0x00, 2, 0, 0, 0, 0, 0, 0, 0, 0x05, 27, 0];
     rsp.extend_from_slice(&STATE_SENSOR_PDR);
-    let packets: Vec<Vec<u8>> =
-        crate::fragment::Fragmenter::new(&rsp, 8, 9, false, 1, 16, 0).unwrap().collect();
+    let packets: Vec<Vec<u8>> = crate::fragment::Fragmenter::new(&rsp, 8, 9, false, 1, 16, 0)
+        .unwrap()
+        .collect();
     assert_eq!(packets.len(), 3);
     let joined: Vec<u8> = packets.iter().flat_map(|p| p[4..].to_vec()).collect();
     assert_eq!(joined, rsp);
