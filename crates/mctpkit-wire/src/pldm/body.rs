@@ -78,9 +78,20 @@
 //! `Empty`, `Raw` and `Malformed`. Types 3 (BIOS) and 6 (RDE) only name
 //! their commands; their `parse` returns `None` (raw bodies).
 //!
-//! Shared helpers for type modules (bounds-checked readers returning
-//! `Layer::Pldm` truncation errors, trailing-error builder) are in
-//! `pldm::body::read` below; use them instead of indexing.
+//! The type `Body` must derive `Eq` too (`pldm::Message` is `Eq`; keep
+//! real32 fields as `u32` bits). A body whose `buffer_len()` is 0 with no
+//! trailing bytes is shown as `pldm::Body::Empty`.
+//!
+//! Shared helpers for type modules, so a new type is mostly Reprs:
+//! * `pldm::body::read` – bounds-checked little-endian readers returning
+//!   `Layer::Pldm` truncation errors, `trailing`, `invalid`; use them
+//!   instead of indexing;
+//! * `pldm::body::show` – `describe` field helpers (`uint`, `hex`, `bytes`);
+//! * [`PldmRepr`] – the per-command Repr trait (`parse_prefix`,
+//!   `buffer_len`, `emit_exact`, `summary`, `describe`, `problem`);
+//! * `pldm_type_body!` – generates the type's `Body` enum (with `NoData`)
+//!   and the whole contract above from a `(is_request, Command) =>
+//!   Variant(Repr)` table; see `base.rs` / `platform.rs` for use.
 
 use core::fmt;
 
