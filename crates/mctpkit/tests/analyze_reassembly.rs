@@ -477,9 +477,12 @@ fn control_responses_match_instance_and_command() {
 #[test]
 fn non_control_matching_by_tag_alone_and_broadcast() {
     let log = run(&[
-        // PLDM request 8 -> 9 tag 4, response 9 -> 8
+        // PLDM GetTID request 8 -> 9 tag 4, response 9 -> 8 (TID 1)
         (0, pkt(9, 8, ONE, true, 4, &[0x01, 0x80, 0x00, 0x02])),
-        (5, pkt(8, 9, ONE, false, 4, &[0x01, 0x00, 0x00, 0x02, 0x00])),
+        (
+            5,
+            pkt(8, 9, ONE, false, 4, &[0x01, 0x00, 0x00, 0x02, 0x00, 0x01]),
+        ),
         // control request to broadcast, answered by EID 0x1d
         (10, pkt(0xff, 8, ONE, true, 1, &[0x00, 0x83, 0x02])),
         (

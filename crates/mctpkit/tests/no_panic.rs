@@ -141,6 +141,25 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
             hex("1a b4 00 0b 01 09 08 c8 00 80 02 1a b4 00 0b 01 08 09 c0 00 00 02"),
         ),
     ];
+    // PLDM (MCTP header 01 09 08 c8 + message): GetSensorReading rsp,
+    // GetPLDMVersion rsp with CRC, GetPDR rsp with a state sensor PDR,
+    // PlatformEventMessage sensorEvent.
+    v.push((
+        BindingKind::None,
+        hex("01 09 08 c8 01 03 02 11 00 02 00 02 01 01 01 2a 00"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 09 08 c8 01 00 00 03 00 00 00 00 00 05 00 f0 f1 f1 ba be 9d 53"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 09 08 c8 01 06 02 51 00 02 00 00 00 00 00 00 00 05 1b 00 01 00 00 00 01 04 00 00 11 00 00 00 05 00 40 00 01 00 00 00 00 00 01 01 00 01 06"),
+    ));
+    v.push((
+        BindingKind::None,
+        hex("01 09 08 c8 01 80 02 0a 01 01 00 05 00 01 00 02 01"),
+    ));
     // Every control command both ways, as single-packet messages.
     for cmd in 0u8..=0x15 {
         v.push((

@@ -21,7 +21,16 @@ use crate::describe::{Describe, Field, Shifted, Value, Visitor};
 use crate::error::{need, Error, Layer, Result};
 use crate::macros::open_enum;
 
+pub mod base;
+pub mod bios;
 pub mod body;
+pub mod builder;
+pub mod event;
+pub mod pdr;
+pub mod platform;
+pub mod rde;
+#[cfg(test)]
+mod tests;
 
 pub use body::Body;
 
@@ -187,6 +196,15 @@ impl Header {
     }
 }
 
+/// Request/response pairing (the lead unifies this across families).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pairing {
+    /// `true` for the request side.
+    pub request: bool,
+    /// Equal for a request and its response.
+    pub key: u64,
+}
+
 /// A whole PLDM message: header and decoded body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Message<'a> {
@@ -212,6 +230,23 @@ impl<'a> Message<'a> {
         self.body.problem().map(|e| match self.body {
             Body::Malformed { .. } => e,
             _ => e.shift(self.header.data_offset()),
+        })
+    }
+
+    /// Request/response pairing key: (PLDM type, command, instance ID)
+    /// (DSP0240 §8; pymctp's matcher forgets the instance ID). Async /
+    /// unacknowledged requests (Rq=1, D=1, e.g. PlatformEventMessage sent
+    /// as a datagram) get no response, so they have no pairing.
+    pub fn pairing(&self) -> Option<Pairing> {
+        let h = &self.header;
+        if h.rq && h.d {
+            return None;
+        }
+        Some(Pairing {
+            request: h.rq,
+            key: (u64::from(h.pldm_type.value()) << 16)
+                | (u64::from(h.command) << 8)
+                | u64::from(h.instance_id),
         })
     }
 
