@@ -158,9 +158,19 @@ pub enum Body<'a> {
 impl<'a> Body<'a> {
     /// Decode `data` for `header`'s opcode, category and return code.
     pub fn parse(header: &Header, data: &'a [u8], ctx: &Context) -> Result<Body<'a>> {
-        let raw = |d: &'a [u8]| if d.is_empty() { Body::Empty } else { Body::Raw(d) };
+        let raw = |d: &'a [u8]| {
+            if d.is_empty() {
+                Body::Empty
+            } else {
+                Body::Raw(d)
+            }
+        };
         if is_vendor(header.opcode) {
-            return Ok(if data.is_empty() { Body::Empty } else { Body::Vendor(data) });
+            return Ok(if data.is_empty() {
+                Body::Empty
+            } else {
+                Body::Vendor(data)
+            });
         }
         match header.category {
             Category::Request => match Request::parse_prefix(header.opcode, data) {
@@ -261,7 +271,9 @@ impl<'a> Body<'a> {
         match self {
             Body::Empty => 0,
             Body::Vendor(d) | Body::Raw(d) | Body::Malformed { raw: d, .. } => d.len(),
-            Body::Request { .. } | Body::Response { .. } => self.decoded_len() + self.trailing().len(),
+            Body::Request { .. } | Body::Response { .. } => {
+                self.decoded_len() + self.trailing().len()
+            }
         }
     }
 
@@ -269,11 +281,17 @@ impl<'a> Body<'a> {
     pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
         let n = self.buffer_len();
         if buf.len() < n {
-            return Err(Error::buffer_too_small(crate::error::Layer::Cxl, n, buf.len()));
+            return Err(Error::buffer_too_small(
+                crate::error::Layer::Cxl,
+                n,
+                buf.len(),
+            ));
         }
         match self {
             Body::Empty => {}
-            Body::Vendor(d) | Body::Raw(d) | Body::Malformed { raw: d, .. } => buf[..n].copy_from_slice(d),
+            Body::Vendor(d) | Body::Raw(d) | Body::Malformed { raw: d, .. } => {
+                buf[..n].copy_from_slice(d)
+            }
             Body::Request { request, trailing } => {
                 let m = request.buffer_len();
                 request.emit_exact(&mut buf[..m]);
@@ -331,7 +349,12 @@ impl<'a> Body<'a> {
     pub(crate) fn describe_trailing(&self, v: &mut dyn Visitor) {
         let t = self.trailing();
         if !t.is_empty() {
-            v.field(&Field::new("trailing", self.decoded_len(), t.len(), Value::Bytes(t)));
+            v.field(&Field::new(
+                "trailing",
+                self.decoded_len(),
+                t.len(),
+                Value::Bytes(t),
+            ));
         }
     }
 }

@@ -29,7 +29,9 @@ use crate::mctp::MessageType;
 
 use super::common::{CxlBody, EmitPayload};
 use super::fmapi::{GetPhysicalPortStateRequest, TargetType};
-use super::generic::{EventLog, GetEventRecordsRequest, GetLogRequest, SetTimestampRequest, CEL_UUID};
+use super::generic::{
+    EventLog, GetEventRecordsRequest, GetLogRequest, SetTimestampRequest, CEL_UUID,
+};
 use super::opcode::{is_fm_api, op, ReturnCode};
 use super::{Category, Header, HEADER_LEN};
 
@@ -84,7 +86,11 @@ pub fn response(opcode: u16) -> CxlBuilder {
 
 /// A message whose opcode and direction come from a typed payload.
 pub fn for_body<'a, B: CxlBody<'a>>(body: B) -> CxlBuilder<B> {
-    let b = if B::REQUEST { request(B::OPCODE) } else { response(B::OPCODE) };
+    let b = if B::REQUEST {
+        request(B::OPCODE)
+    } else {
+        response(B::OPCODE)
+    };
     b.body(body)
 }
 
@@ -157,9 +163,11 @@ impl<B: EmitPayload> CxlBuilder<B> {
     /// The header that will be written (payload length computed).
     pub fn header(&self) -> Header {
         let mut h = self.header;
-        h.payload_length = self
-            .length
-            .unwrap_or(self.payload.buffer_len().min(super::MAX_PAYLOAD_LENGTH as usize) as u32);
+        h.payload_length = self.length.unwrap_or(
+            self.payload
+                .buffer_len()
+                .min(super::MAX_PAYLOAD_LENGTH as usize) as u32,
+        );
         h
     }
     /// The MCTP message type that will be written.
@@ -314,7 +322,12 @@ pub fn get_supported_logs_request(tag: u8) -> CxlBuilder {
 }
 
 /// Get Log (0401h) request.
-pub fn get_log_request(tag: u8, log: [u8; 16], offset: u32, length: u32) -> CxlBuilder<GetLogRequest> {
+pub fn get_log_request(
+    tag: u8,
+    log: [u8; 16],
+    offset: u32,
+    length: u32,
+) -> CxlBuilder<GetLogRequest> {
     for_body(GetLogRequest {
         log_identifier: log,
         offset,
@@ -349,7 +362,10 @@ pub fn identify_switch_device_request(tag: u8) -> CxlBuilder {
 }
 
 /// Get Physical Port State (5101h) request for `ports` (at most 255).
-pub fn get_physical_port_state_request(tag: u8, ports: &[u8]) -> CxlBuilder<GetPhysicalPortStateRequest<'_>> {
+pub fn get_physical_port_state_request(
+    tag: u8,
+    ports: &[u8],
+) -> CxlBuilder<GetPhysicalPortStateRequest<'_>> {
     for_body(GetPhysicalPortStateRequest { port_ids: ports }).tag(tag)
 }
 

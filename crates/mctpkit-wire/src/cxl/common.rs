@@ -101,8 +101,11 @@ pub const fn trailing(offset: usize, extra: usize) -> Error {
 /// `data[at..at + n]`, or a truncation error.
 #[inline]
 pub(crate) fn bytes(data: &[u8], at: usize, n: usize) -> Result<&[u8]> {
-    data.get(at..at.saturating_add(n))
-        .ok_or(Error::truncated(Layer::Cxl, at.saturating_add(n), data.len()))
+    data.get(at..at.saturating_add(n)).ok_or(Error::truncated(
+        Layer::Cxl,
+        at.saturating_add(n),
+        data.len(),
+    ))
 }
 
 /// Byte `i` of `data`, or a truncation error.
@@ -204,7 +207,13 @@ pub(crate) fn bits(
 }
 
 /// A 16-byte UUID field.
-pub(crate) fn uuid(v: &mut dyn Visitor, name: &'static str, at: usize, u: &[u8; 16], m: Option<&str>) {
+pub(crate) fn uuid(
+    v: &mut dyn Visitor,
+    name: &'static str,
+    at: usize,
+    u: &[u8; 16],
+    m: Option<&str>,
+) {
     v.field(&Field::new(name, at, 16, Value::Display(&UuidText(u))).meaning(m));
 }
 
@@ -217,6 +226,9 @@ pub trait FixedEntry<'a>: Copy {
     /// Describe one entry (offsets relative to the entry start).
     fn describe_entry(&self, v: &mut dyn Visitor);
 }
+
+/// Iterator over a [`FixedList`].
+pub type FixedIter<'a, T> = core::iter::Map<core::slice::ChunksExact<'a, u8>, fn(&'a [u8]) -> T>;
 
 /// A list of fixed-size entries, borrowed from the message and decoded lazily.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -258,8 +270,10 @@ impl<'a, T: FixedEntry<'a>> FixedList<'a, T> {
         self.bytes
     }
     /// The entries, in wire order.
-    pub fn iter(&self) -> core::iter::Map<core::slice::ChunksExact<'a, u8>, fn(&'a [u8]) -> T> {
-        self.bytes.chunks_exact(T::SIZE).map(T::parse_entry as fn(&'a [u8]) -> T)
+    pub fn iter(&self) -> FixedIter<'a, T> {
+        self.bytes
+            .chunks_exact(T::SIZE)
+            .map(T::parse_entry as fn(&'a [u8]) -> T)
     }
 
     /// Describe the list as `name` (a JSON array) starting at `offset`.
@@ -313,11 +327,7 @@ pub(crate) fn ascii(b: &[u8]) -> Option<&str> {
 }
 
 /// Write a named set of flag bits as `a,b,c` (or `-` when none is set).
-pub(crate) fn write_flags(
-    w: &mut dyn fmt::Write,
-    x: u64,
-    names: &[(u8, &str)],
-) -> fmt::Result {
+pub(crate) fn write_flags(w: &mut dyn fmt::Write, x: u64, names: &[(u8, &str)]) -> fmt::Result {
     let mut first = true;
     for &(bit, n) in names {
         if x & (1u64 << bit) != 0 {

@@ -91,13 +91,47 @@ impl<'a> CxlBody<'a> for IdentifySwitchDeviceResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         uint(v, "ingress_port_id", 0, 1, self.ingress_port_id.into());
-        uint(v, "number_of_physical_ports", 2, 1, self.number_of_physical_ports.into());
+        uint(
+            v,
+            "number_of_physical_ports",
+            2,
+            1,
+            self.number_of_physical_ports.into(),
+        );
         uint(v, "number_of_vcss", 3, 1, self.number_of_vcss.into());
-        v.field(&Field::new("active_port_bitmask", 4, 32, Value::Bytes(&self.active_port_bitmask)));
-        v.field(&Field::new("active_vcs_bitmask", 0x24, 32, Value::Bytes(&self.active_vcs_bitmask)));
-        uint(v, "total_number_of_vppbs", 0x44, 2, self.total_number_of_vppbs.into());
-        uint(v, "number_of_bound_vppbs", 0x46, 2, self.number_of_bound_vppbs.into());
-        uint(v, "number_of_hdm_decoders", 0x48, 1, self.number_of_hdm_decoders.into());
+        v.field(&Field::new(
+            "active_port_bitmask",
+            4,
+            32,
+            Value::Bytes(&self.active_port_bitmask),
+        ));
+        v.field(&Field::new(
+            "active_vcs_bitmask",
+            0x24,
+            32,
+            Value::Bytes(&self.active_vcs_bitmask),
+        ));
+        uint(
+            v,
+            "total_number_of_vppbs",
+            0x44,
+            2,
+            self.total_number_of_vppbs.into(),
+        );
+        uint(
+            v,
+            "number_of_bound_vppbs",
+            0x46,
+            2,
+            self.number_of_bound_vppbs.into(),
+        );
+        uint(
+            v,
+            "number_of_hdm_decoders",
+            0x48,
+            1,
+            self.number_of_hdm_decoders.into(),
+        );
     }
 }
 
@@ -137,7 +171,12 @@ impl<'a> CxlBody<'a> for GetPhysicalPortStateRequest<'a> {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         uint(v, "number_of_ports", 0, 1, self.port_ids.len() as u64);
-        v.field(&Field::new("port_id_list", 1, self.port_ids.len(), Value::Bytes(self.port_ids)));
+        v.field(&Field::new(
+            "port_id_list",
+            1,
+            self.port_ids.len(),
+            Value::Bytes(self.port_ids),
+        ));
     }
 }
 
@@ -280,27 +319,98 @@ impl<'a> FixedEntry<'a> for PortInfo {
     fn describe_entry(&self, v: &mut dyn Visitor) {
         uint(v, "port_id", 0, 1, self.port_id.into());
         let s = self.current_port_configuration_state;
-        bits(v, "current_port_configuration_state", 1, 3, 0, s.value(), s.name());
+        bits(
+            v,
+            "current_port_configuration_state",
+            1,
+            3,
+            0,
+            s.value(),
+            s.name(),
+        );
         let m = self.connected_device_mode;
         hex(v, "connected_device_mode", 2, 1, m.value().into(), m.name());
         let t = self.connected_device_type;
         hex(v, "connected_device_type", 4, 1, t.value().into(), t.name());
-        hex(v, "supported_cxl_modes", 5, 1, self.supported_cxl_modes.into(), None);
-        bits(v, "maximum_link_width", 6, 5, 0, self.maximum_link_width, None);
-        bits(v, "negotiated_link_width", 7, 5, 0, self.negotiated_link_width, None);
-        hex(v, "supported_link_speeds_vector", 8, 1, self.supported_link_speeds_vector.into(), None);
-        hex(v, "max_link_speed", 9, 1, self.max_link_speed.into(), link_speed(self.max_link_speed));
-        hex(v, "current_link_speed", 10, 1, self.current_link_speed.into(), link_speed(self.current_link_speed));
+        hex(
+            v,
+            "supported_cxl_modes",
+            5,
+            1,
+            self.supported_cxl_modes.into(),
+            None,
+        );
+        bits(
+            v,
+            "maximum_link_width",
+            6,
+            5,
+            0,
+            self.maximum_link_width,
+            None,
+        );
+        bits(
+            v,
+            "negotiated_link_width",
+            7,
+            5,
+            0,
+            self.negotiated_link_width,
+            None,
+        );
+        hex(
+            v,
+            "supported_link_speeds_vector",
+            8,
+            1,
+            self.supported_link_speeds_vector.into(),
+            None,
+        );
+        hex(
+            v,
+            "max_link_speed",
+            9,
+            1,
+            self.max_link_speed.into(),
+            link_speed(self.max_link_speed),
+        );
+        hex(
+            v,
+            "current_link_speed",
+            10,
+            1,
+            self.current_link_speed.into(),
+            link_speed(self.current_link_speed),
+        );
         let l = self.ltssm_state;
         hex(v, "ltssm_state", 11, 1, l.value().into(), l.name());
-        uint(v, "first_negotiated_lane_number", 12, 1, self.first_negotiated_lane_number.into());
-        hex(v, "link_state_flags", 13, 2, self.link_state_flags.into(), None);
+        uint(
+            v,
+            "first_negotiated_lane_number",
+            12,
+            1,
+            self.first_negotiated_lane_number.into(),
+        );
+        hex(
+            v,
+            "link_state_flags",
+            13,
+            2,
+            self.link_state_flags.into(),
+            None,
+        );
         let f = self.link_state_flags as u8;
         flag(v, "lane_reversal_state", 13, 0, f);
         flag(v, "perst_state", 13, 1, f);
         flag(v, "prsnt_state", 13, 2, f);
         flag(v, "power_control_state", 13, 3, f);
-        uint(v, "supported_ld_count", 15, 1, self.supported_ld_count.into());
+        uint(
+            v,
+            "supported_ld_count",
+            15,
+            1,
+            self.supported_ld_count.into(),
+        );
     }
 }
 
@@ -329,12 +439,19 @@ impl<'a> CxlBody<'a> for GetPhysicalPortStateResponse<'a> {
         let n = u8_at(d, 0)?;
         bytes(d, 0, 4)?;
         let ports = FixedList::parse(d, 4, n.into())?;
-        Ok((GetPhysicalPortStateResponse { ports }, 4 + ports.buffer_len()))
+        Ok((
+            GetPhysicalPortStateResponse { ports },
+            4 + ports.buffer_len(),
+        ))
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(w, " / {} ports", self.ports.len())?;
         for p in self.ports.iter().take(8) {
-            write!(w, " [{}: {} {}", p.port_id, p.current_port_configuration_state, p.ltssm_state)?;
+            write!(
+                w,
+                " [{}: {} {}",
+                p.port_id, p.current_port_configuration_state, p.ltssm_state
+            )?;
             if p.negotiated_link_width != 0 {
                 write!(w, " x{}", p.negotiated_link_width)?;
             }
@@ -385,14 +502,37 @@ impl<'a> CxlBody<'a> for GetLdInfoResponse {
         ))
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, " / size={} bytes lds={}", self.memory_size, self.ld_count)
+        write!(
+            w,
+            " / size={} bytes lds={}",
+            self.memory_size, self.ld_count
+        )
     }
     fn describe(&self, v: &mut dyn Visitor) {
         uint(v, "memory_size", 0, 8, self.memory_size);
         uint(v, "ld_count", 8, 2, self.ld_count.into());
-        hex(v, "qos_telemetry_capability", 10, 1, self.qos_telemetry_capability.into(), None);
-        flag(v, "egress_port_congestion_supported", 10, 0, self.qos_telemetry_capability);
-        flag(v, "temporary_throughput_reduction_supported", 10, 1, self.qos_telemetry_capability);
+        hex(
+            v,
+            "qos_telemetry_capability",
+            10,
+            1,
+            self.qos_telemetry_capability.into(),
+            None,
+        );
+        flag(
+            v,
+            "egress_port_congestion_supported",
+            10,
+            0,
+            self.qos_telemetry_capability,
+        );
+        flag(
+            v,
+            "temporary_throughput_reduction_supported",
+            10,
+            1,
+            self.qos_telemetry_capability,
+        );
     }
 }
 

@@ -82,19 +82,52 @@ impl<'a> CxlBody<'a> for IdentifyResponse {
         write!(
             w,
             " / {:04x}:{:04x} sn={:016x} {}",
-            self.pcie_vendor_id, self.pcie_device_id, self.device_serial_number, self.component_type
+            self.pcie_vendor_id,
+            self.pcie_device_id,
+            self.device_serial_number,
+            self.component_type
         )
     }
     fn describe(&self, v: &mut dyn Visitor) {
         hex(v, "pcie_vendor_id", 0, 2, self.pcie_vendor_id.into(), None);
         hex(v, "pcie_device_id", 2, 2, self.pcie_device_id.into(), None);
-        hex(v, "pcie_subsystem_vendor_id", 4, 2, self.pcie_subsystem_vendor_id.into(), None);
-        hex(v, "pcie_subsystem_id", 6, 2, self.pcie_subsystem_id.into(), None);
-        hex(v, "device_serial_number", 8, 8, self.device_serial_number, None);
-        uint(v, "max_supported_message_size", 16, 1, self.max_supported_message_size.into());
+        hex(
+            v,
+            "pcie_subsystem_vendor_id",
+            4,
+            2,
+            self.pcie_subsystem_vendor_id.into(),
+            None,
+        );
+        hex(
+            v,
+            "pcie_subsystem_id",
+            6,
+            2,
+            self.pcie_subsystem_id.into(),
+            None,
+        );
+        hex(
+            v,
+            "device_serial_number",
+            8,
+            8,
+            self.device_serial_number,
+            None,
+        );
+        uint(
+            v,
+            "max_supported_message_size",
+            16,
+            1,
+            self.max_supported_message_size.into(),
+        );
         v.field(&Field::derived(
             "max_supported_message_bytes",
-            Value::Uint(1u64.checked_shl(self.max_supported_message_size.into()).unwrap_or(0)),
+            Value::Uint(
+                1u64.checked_shl(self.max_supported_message_size.into())
+                    .unwrap_or(0),
+            ),
         ));
         hex(
             v,
@@ -163,14 +196,36 @@ impl<'a> CxlBody<'a> for BackgroundOperationStatusResponse {
     }
     fn describe(&self, v: &mut dyn Visitor) {
         v.field(&Field::bits("running", 0, 0, 0, Value::Bool(self.running)));
-        bits(v, "percentage_complete", 0, 7, 1, self.percentage_complete, None);
+        bits(
+            v,
+            "percentage_complete",
+            0,
+            7,
+            1,
+            self.percentage_complete,
+            None,
+        );
         hex(v, "opcode", 2, 2, self.opcode.into(), None);
         v.field(&Field::derived(
             "opcode_name",
             opcode_name(self.opcode).map_or(Value::Null, Value::Str),
         ));
-        hex(v, "return_code", 4, 2, self.return_code.value().into(), self.return_code.name());
-        hex(v, "vendor_specific_extended_status", 6, 2, self.vendor_specific_extended_status.into(), None);
+        hex(
+            v,
+            "return_code",
+            4,
+            2,
+            self.return_code.value().into(),
+            self.return_code.name(),
+        );
+        hex(
+            v,
+            "vendor_specific_extended_status",
+            6,
+            2,
+            self.vendor_specific_extended_status.into(),
+            None,
+        );
     }
 }
 
@@ -260,7 +315,14 @@ impl<'a> CxlBody<'a> for GetEventRecordsRequest {
         write!(w, " / log={}", self.event_log)
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        hex(v, "event_log", 0, 1, self.event_log.value().into(), self.event_log.name());
+        hex(
+            v,
+            "event_log",
+            0,
+            1,
+            self.event_log.value().into(),
+            self.event_log.name(),
+        );
     }
 }
 
@@ -269,31 +331,52 @@ impl<'a> CxlBody<'a> for GetEventRecordsRequest {
 pub fn event_record_name(u: &[u8; 16]) -> Option<&'static str> {
     const KNOWN: &[([u8; 16], &str)] = &[
         (
-            [0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6],
+            [
+                0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21,
+                0xeb, 0xa6,
+            ],
             "General Media Event Record",
         ),
         (
-            [0x60, 0x1d, 0xcb, 0xb3, 0x9c, 0x06, 0x4e, 0xab, 0xb8, 0xaf, 0x4e, 0x9b, 0xfb, 0x5c, 0x96, 0x24],
+            [
+                0x60, 0x1d, 0xcb, 0xb3, 0x9c, 0x06, 0x4e, 0xab, 0xb8, 0xaf, 0x4e, 0x9b, 0xfb, 0x5c,
+                0x96, 0x24,
+            ],
             "DRAM Event Record",
         ),
         (
-            [0xfe, 0x92, 0x74, 0x75, 0xdd, 0x59, 0x43, 0x39, 0xa5, 0x86, 0x79, 0xba, 0xb1, 0x13, 0xb7, 0x74],
+            [
+                0xfe, 0x92, 0x74, 0x75, 0xdd, 0x59, 0x43, 0x39, 0xa5, 0x86, 0x79, 0xba, 0xb1, 0x13,
+                0xb7, 0x74,
+            ],
             "Memory Module Event Record",
         ),
         (
-            [0x77, 0xcf, 0x92, 0x71, 0x9c, 0x02, 0x47, 0x0b, 0x9f, 0xe4, 0xbc, 0x7b, 0x75, 0xf2, 0xda, 0x97],
+            [
+                0x77, 0xcf, 0x92, 0x71, 0x9c, 0x02, 0x47, 0x0b, 0x9f, 0xe4, 0xbc, 0x7b, 0x75, 0xf2,
+                0xda, 0x97,
+            ],
             "Physical Switch Event Record",
         ),
         (
-            [0x40, 0xd2, 0x64, 0x25, 0x33, 0x96, 0x4c, 0x4d, 0xa5, 0xda, 0x3d, 0x47, 0x26, 0x3a, 0xf4, 0x25],
+            [
+                0x40, 0xd2, 0x64, 0x25, 0x33, 0x96, 0x4c, 0x4d, 0xa5, 0xda, 0x3d, 0x47, 0x26, 0x3a,
+                0xf4, 0x25,
+            ],
             "Virtual Switch Event Record",
         ),
         (
-            [0x8d, 0xc4, 0x43, 0x63, 0x0c, 0x96, 0x47, 0x10, 0xb7, 0xbf, 0x04, 0xbb, 0x99, 0x53, 0x4c, 0x3f],
+            [
+                0x8d, 0xc4, 0x43, 0x63, 0x0c, 0x96, 0x47, 0x10, 0xb7, 0xbf, 0x04, 0xbb, 0x99, 0x53,
+                0x4c, 0x3f,
+            ],
             "MLD Port Event Record",
         ),
         (
-            [0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18, 0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a],
+            [
+                0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18, 0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10,
+                0x1a, 0x2a,
+            ],
             "Dynamic Capacity Event Record",
         ),
     ];
@@ -378,11 +461,25 @@ impl<'a> FixedEntry<'a> for EventRecord<'a> {
             &self.event_record_identifier,
             event_record_name(&self.event_record_identifier),
         );
-        uint(v, "event_record_length", 0x10, 1, self.event_record_length.into());
-        hex(v, "event_record_flags", 0x11, 3, self.event_record_flags.into(), None);
+        uint(
+            v,
+            "event_record_length",
+            0x10,
+            1,
+            self.event_record_length.into(),
+        );
+        hex(
+            v,
+            "event_record_flags",
+            0x11,
+            3,
+            self.event_record_flags.into(),
+            None,
+        );
         let sev = self.severity();
         v.field(
-            &Field::bits("severity", 0x11, 1, 0, Value::Uint(sev.value().into())).meaning(sev.name()),
+            &Field::bits("severity", 0x11, 1, 0, Value::Uint(sev.value().into()))
+                .meaning(sev.name()),
         );
         for &(bit, name) in EVENT_FLAGS {
             let (byte, b) = (0x11 + usize::from(bit / 8), bit % 8);
@@ -394,15 +491,54 @@ impl<'a> FixedEntry<'a> for EventRecord<'a> {
                 Value::Bool(self.event_record_flags & (1 << bit) != 0),
             ));
         }
-        hex(v, "event_record_handle", 0x14, 2, self.event_record_handle.into(), None);
-        hex(v, "related_event_record_handle", 0x16, 2, self.related_event_record_handle.into(), None);
-        uint(v, "event_record_timestamp", 0x18, 8, self.event_record_timestamp);
-        hex(v, "maintenance_operation_class", 0x20, 1, self.maintenance_operation_class.into(), None);
-        hex(v, "maintenance_operation_subclass", 0x21, 1, self.maintenance_operation_subclass.into(), None);
+        hex(
+            v,
+            "event_record_handle",
+            0x14,
+            2,
+            self.event_record_handle.into(),
+            None,
+        );
+        hex(
+            v,
+            "related_event_record_handle",
+            0x16,
+            2,
+            self.related_event_record_handle.into(),
+            None,
+        );
+        uint(
+            v,
+            "event_record_timestamp",
+            0x18,
+            8,
+            self.event_record_timestamp,
+        );
+        hex(
+            v,
+            "maintenance_operation_class",
+            0x20,
+            1,
+            self.maintenance_operation_class.into(),
+            None,
+        );
+        hex(
+            v,
+            "maintenance_operation_subclass",
+            0x21,
+            1,
+            self.maintenance_operation_subclass.into(),
+            None,
+        );
         uint(v, "ld_id", 0x22, 2, self.ld_id.into());
         uint(v, "head_id", 0x24, 1, self.head_id.into());
         let data = self.data();
-        v.field(&Field::new("event_record_data", 0x30, data.len(), Value::Bytes(data)));
+        v.field(&Field::new(
+            "event_record_data",
+            0x30,
+            data.len(),
+            Value::Bytes(data),
+        ));
     }
 }
 
@@ -479,11 +615,30 @@ impl<'a> CxlBody<'a> for GetEventRecordsResponse<'a> {
         hex(v, "flags", 0, 1, self.flags.into(), None);
         flag(v, "overflow", 0, 0, self.flags);
         flag(v, "more_event_records", 0, 1, self.flags);
-        uint(v, "overflow_error_count", 2, 2, self.overflow_error_count.into());
-        uint(v, "first_overflow_event_timestamp", 4, 8, self.first_overflow_event_timestamp);
-        uint(v, "last_overflow_event_timestamp", 0x0C, 8, self.last_overflow_event_timestamp);
+        uint(
+            v,
+            "overflow_error_count",
+            2,
+            2,
+            self.overflow_error_count.into(),
+        );
+        uint(
+            v,
+            "first_overflow_event_timestamp",
+            4,
+            8,
+            self.first_overflow_event_timestamp,
+        );
+        uint(
+            v,
+            "last_overflow_event_timestamp",
+            0x0C,
+            8,
+            self.last_overflow_event_timestamp,
+        );
         uint(v, "event_record_count", 0x14, 2, self.records.len() as u64);
-        self.records.describe_list(v, "event_records", Self::RECORDS);
+        self.records
+            .describe_list(v, "event_records", Self::RECORDS);
     }
 }
 
@@ -547,7 +702,12 @@ impl<'a> CxlBody<'a> for GetFwInfoResponse {
         ))
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, " / {} slots, active {}", self.fw_slots_supported, self.active_slot())?;
+        write!(
+            w,
+            " / {} slots, active {}",
+            self.fw_slots_supported,
+            self.active_slot()
+        )?;
         let i = usize::from(self.active_slot());
         if let Some(r) = i.checked_sub(1).and_then(|i| self.slot_fw_revision.get(i)) {
             if let Some(t) = ascii(r) {
@@ -557,10 +717,22 @@ impl<'a> CxlBody<'a> for GetFwInfoResponse {
         Ok(())
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        uint(v, "fw_slots_supported", 0, 1, self.fw_slots_supported.into());
+        uint(
+            v,
+            "fw_slots_supported",
+            0,
+            1,
+            self.fw_slots_supported.into(),
+        );
         bits(v, "active_fw_slot", 1, 2, 0, self.active_slot(), None);
         bits(v, "staged_fw_slot", 1, 5, 3, self.staged_slot(), None);
-        flag(v, "online_activation_supported", 2, 0, self.fw_activation_capabilities);
+        flag(
+            v,
+            "online_activation_supported",
+            2,
+            0,
+            self.fw_activation_capabilities,
+        );
         const NAMES: [&str; 4] = [
             "slot_1_fw_revision",
             "slot_2_fw_revision",
@@ -626,7 +798,13 @@ impl<'a> FixedEntry<'a> for SupportedLogEntry {
         }
     }
     fn describe_entry(&self, v: &mut dyn Visitor) {
-        uuid(v, "log_identifier", 0, &self.log_identifier, log_name(&self.log_identifier));
+        uuid(
+            v,
+            "log_identifier",
+            0,
+            &self.log_identifier,
+            log_name(&self.log_identifier),
+        );
         uint(v, "log_size", 16, 4, self.log_size.into());
     }
 }
@@ -656,7 +834,10 @@ impl<'a> CxlBody<'a> for GetSupportedLogsResponse<'a> {
         bytes(d, 0, 8)?;
         let n = le16(d, 0)?;
         let entries = FixedList::parse(d, 8, n.into())?;
-        Ok((GetSupportedLogsResponse { entries }, 8 + entries.buffer_len()))
+        Ok((
+            GetSupportedLogsResponse { entries },
+            8 + entries.buffer_len(),
+        ))
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(w, " / {} logs", self.entries.len())?;
@@ -664,13 +845,23 @@ impl<'a> CxlBody<'a> for GetSupportedLogsResponse<'a> {
             match log_name(&e.log_identifier) {
                 Some("Command Effects Log") => write!(w, " CEL({})", e.log_size)?,
                 Some(n) => write!(w, " {n}({})", e.log_size)?,
-                None => write!(w, " {:02x}{:02x}..({})", e.log_identifier[0], e.log_identifier[1], e.log_size)?,
+                None => write!(
+                    w,
+                    " {:02x}{:02x}..({})",
+                    e.log_identifier[0], e.log_identifier[1], e.log_size
+                )?,
             }
         }
         Ok(())
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        uint(v, "number_of_supported_log_entries", 0, 2, self.entries.len() as u64);
+        uint(
+            v,
+            "number_of_supported_log_entries",
+            0,
+            2,
+            self.entries.len() as u64,
+        );
         self.entries.describe_list(v, "supported_log_entries", 8);
     }
 }
@@ -712,12 +903,22 @@ impl<'a> CxlBody<'a> for GetLogRequest {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         match log_name(&self.log_identifier) {
             Some(n) => write!(w, " / {n}")?,
-            None => write!(w, " / log {}", crate::describe::UuidText(&self.log_identifier))?,
+            None => write!(
+                w,
+                " / log {}",
+                crate::describe::UuidText(&self.log_identifier)
+            )?,
         }
         write!(w, " offset={} length={}", self.offset, self.length)
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        uuid(v, "log_identifier", 0, &self.log_identifier, log_name(&self.log_identifier));
+        uuid(
+            v,
+            "log_identifier",
+            0,
+            &self.log_identifier,
+            log_name(&self.log_identifier),
+        );
         uint(v, "offset", 16, 4, self.offset.into());
         uint(v, "length", 20, 4, self.length.into());
     }
@@ -811,7 +1012,13 @@ impl<'a> CxlBody<'a> for GetLogResponse<'a> {
     const OPCODE: u16 = op::GET_LOG;
     const REQUEST: bool = false;
     fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
-        Ok((GetLogResponse { cel: false, data: d }, d.len()))
+        Ok((
+            GetLogResponse {
+                cel: false,
+                data: d,
+            },
+            d.len(),
+        ))
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         if self.cel {
@@ -821,7 +1028,12 @@ impl<'a> CxlBody<'a> for GetLogResponse<'a> {
         }
     }
     fn describe(&self, v: &mut dyn Visitor) {
-        v.field(&Field::new("log_data", 0, self.data.len(), Value::Bytes(self.data)));
+        v.field(&Field::new(
+            "log_data",
+            0,
+            self.data.len(),
+            Value::Bytes(self.data),
+        ));
         if self.cel {
             self.cel_entries().describe_list(v, "cel", 0);
         }

@@ -67,7 +67,8 @@ impl EmitPayload for IdentifyMemoryDeviceResponse {
         put16(b, 0x34, self.failure_event_log_size);
         put16(b, 0x36, self.fatal_event_log_size);
         put32(b, 0x38, self.lsa_size);
-        b[0x3C..0x3F].copy_from_slice(&self.poison_list_maximum_media_error_records.to_le_bytes()[..3]);
+        b[0x3C..0x3F]
+            .copy_from_slice(&self.poison_list_maximum_media_error_records.to_le_bytes()[..3]);
         put16(b, 0x3F, self.inject_poison_limit);
         b[0x41] = self.poison_handling_capabilities;
         b[0x42] = self.qos_telemetry_capabilities;
@@ -82,7 +83,11 @@ impl<'a> CxlBody<'a> for IdentifyMemoryDeviceResponse {
     const REQUEST: bool = false;
     fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
         bytes(d, 0, 0x43)?;
-        let dc = if d.len() >= 0x45 { Some(le16(d, 0x43)?) } else { None };
+        let dc = if d.len() >= 0x45 {
+            Some(le16(d, 0x43)?)
+        } else {
+            None
+        };
         let p = bytes(d, 0x3C, 3)?;
         let r = IdentifyMemoryDeviceResponse {
             fw_revision: array(d, 0)?,
@@ -119,21 +124,54 @@ impl<'a> CxlBody<'a> for IdentifyMemoryDeviceResponse {
     fn describe(&self, v: &mut dyn Visitor) {
         match ascii(&self.fw_revision) {
             Some(t) => v.field(&Field::new("fw_revision", 0, 16, Value::Str(t))),
-            None => v.field(&Field::new("fw_revision", 0, 16, Value::Bytes(&self.fw_revision))),
+            None => v.field(&Field::new(
+                "fw_revision",
+                0,
+                16,
+                Value::Bytes(&self.fw_revision),
+            )),
         }
         let unit = Some("256 MiB units");
         for (name, at, x) in [
             ("total_capacity", 0x10, self.total_capacity),
             ("volatile_only_capacity", 0x18, self.volatile_only_capacity),
-            ("persistent_only_capacity", 0x20, self.persistent_only_capacity),
+            (
+                "persistent_only_capacity",
+                0x20,
+                self.persistent_only_capacity,
+            ),
             ("partition_alignment", 0x28, self.partition_alignment),
         ] {
             v.field(&Field::new(name, at, 8, Value::Uint(x)).meaning(unit));
         }
-        uint(v, "informational_event_log_size", 0x30, 2, self.informational_event_log_size.into());
-        uint(v, "warning_event_log_size", 0x32, 2, self.warning_event_log_size.into());
-        uint(v, "failure_event_log_size", 0x34, 2, self.failure_event_log_size.into());
-        uint(v, "fatal_event_log_size", 0x36, 2, self.fatal_event_log_size.into());
+        uint(
+            v,
+            "informational_event_log_size",
+            0x30,
+            2,
+            self.informational_event_log_size.into(),
+        );
+        uint(
+            v,
+            "warning_event_log_size",
+            0x32,
+            2,
+            self.warning_event_log_size.into(),
+        );
+        uint(
+            v,
+            "failure_event_log_size",
+            0x34,
+            2,
+            self.failure_event_log_size.into(),
+        );
+        uint(
+            v,
+            "fatal_event_log_size",
+            0x36,
+            2,
+            self.fatal_event_log_size.into(),
+        );
         uint(v, "lsa_size", 0x38, 4, self.lsa_size.into());
         uint(
             v,
@@ -142,11 +180,43 @@ impl<'a> CxlBody<'a> for IdentifyMemoryDeviceResponse {
             3,
             self.poison_list_maximum_media_error_records.into(),
         );
-        uint(v, "inject_poison_limit", 0x3F, 2, self.inject_poison_limit.into());
-        hex(v, "poison_handling_capabilities", 0x41, 1, self.poison_handling_capabilities.into(), None);
-        hex(v, "qos_telemetry_capabilities", 0x42, 1, self.qos_telemetry_capabilities.into(), None);
-        flag(v, "egress_port_congestion_supported", 0x42, 0, self.qos_telemetry_capabilities);
-        flag(v, "temporary_throughput_reduction_supported", 0x42, 1, self.qos_telemetry_capabilities);
+        uint(
+            v,
+            "inject_poison_limit",
+            0x3F,
+            2,
+            self.inject_poison_limit.into(),
+        );
+        hex(
+            v,
+            "poison_handling_capabilities",
+            0x41,
+            1,
+            self.poison_handling_capabilities.into(),
+            None,
+        );
+        hex(
+            v,
+            "qos_telemetry_capabilities",
+            0x42,
+            1,
+            self.qos_telemetry_capabilities.into(),
+            None,
+        );
+        flag(
+            v,
+            "egress_port_congestion_supported",
+            0x42,
+            0,
+            self.qos_telemetry_capabilities,
+        );
+        flag(
+            v,
+            "temporary_throughput_reduction_supported",
+            0x42,
+            1,
+            self.qos_telemetry_capabilities,
+        );
         if let Some(s) = self.dynamic_capacity_event_log_size {
             uint(v, "dynamic_capacity_event_log_size", 0x43, 2, s.into());
         }
@@ -202,9 +272,17 @@ impl<'a> CxlBody<'a> for GetPartitionInfoResponse {
         let unit = Some("256 MiB units");
         for (name, at, x) in [
             ("active_volatile_capacity", 0, self.active_volatile_capacity),
-            ("active_persistent_capacity", 8, self.active_persistent_capacity),
+            (
+                "active_persistent_capacity",
+                8,
+                self.active_persistent_capacity,
+            ),
             ("next_volatile_capacity", 16, self.next_volatile_capacity),
-            ("next_persistent_capacity", 24, self.next_persistent_capacity),
+            (
+                "next_persistent_capacity",
+                24,
+                self.next_persistent_capacity,
+            ),
         ] {
             v.field(&Field::new(name, at, 8, Value::Uint(x)).meaning(unit));
         }
@@ -312,28 +390,70 @@ impl<'a> CxlBody<'a> for GetHealthInfoResponse {
         flag(v, "maintenance_needed", 0, 0, self.health_status);
         flag(v, "performance_degraded", 0, 1, self.health_status);
         flag(v, "hardware_replacement_needed", 0, 2, self.health_status);
-        hex(v, "media_status", 1, 1, self.media_status.value().into(), self.media_status.name());
+        hex(
+            v,
+            "media_status",
+            1,
+            1,
+            self.media_status.value().into(),
+            self.media_status.name(),
+        );
         let a = self.additional_status;
         hex(v, "additional_status", 2, 1, a.into(), None);
         bits(v, "life_used_status", 2, 1, 0, a & 3, level(a & 3));
-        bits(v, "device_temperature_status", 2, 3, 2, (a >> 2) & 3, level((a >> 2) & 3));
+        bits(
+            v,
+            "device_temperature_status",
+            2,
+            3,
+            2,
+            (a >> 2) & 3,
+            level((a >> 2) & 3),
+        );
         flag(v, "corrected_volatile_error_count_warning", 2, 4, a);
         flag(v, "corrected_persistent_error_count_warning", 2, 5, a);
         v.field(
-            &Field::new("life_used", 3, 1, Value::Uint(self.life_used.into()))
-                .meaning(if self.life_used == 0xFF { Some("not implemented") } else { Some("percent") }),
-        );
-        v.field(
-            &Field::new("device_temperature", 4, 2, Value::Display(&self.device_temperature)).meaning(
-                if self.device_temperature == -1 {
+            &Field::new("life_used", 3, 1, Value::Uint(self.life_used.into())).meaning(
+                if self.life_used == 0xFF {
                     Some("not implemented")
                 } else {
-                    Some("degrees C")
+                    Some("percent")
                 },
             ),
         );
-        uint(v, "dirty_shutdown_count", 6, 4, self.dirty_shutdown_count.into());
-        uint(v, "corrected_volatile_error_count", 0x0A, 4, self.corrected_volatile_error_count.into());
-        uint(v, "corrected_persistent_error_count", 0x0E, 4, self.corrected_persistent_error_count.into());
+        v.field(
+            &Field::new(
+                "device_temperature",
+                4,
+                2,
+                Value::Display(&self.device_temperature),
+            )
+            .meaning(if self.device_temperature == -1 {
+                Some("not implemented")
+            } else {
+                Some("degrees C")
+            }),
+        );
+        uint(
+            v,
+            "dirty_shutdown_count",
+            6,
+            4,
+            self.dirty_shutdown_count.into(),
+        );
+        uint(
+            v,
+            "corrected_volatile_error_count",
+            0x0A,
+            4,
+            self.corrected_volatile_error_count.into(),
+        );
+        uint(
+            v,
+            "corrected_persistent_error_count",
+            0x0E,
+            4,
+            self.corrected_persistent_error_count.into(),
+        );
     }
 }

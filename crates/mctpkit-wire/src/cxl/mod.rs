@@ -157,7 +157,10 @@ impl<T: AsRef<[u8]>> Packet<T> {
     }
     /// Vendor specific extended status.
     pub fn vendor_status(&self) -> u16 {
-        u16::from_le_bytes([self.b(field::VENDOR_STATUS), self.b(field::VENDOR_STATUS + 1)])
+        u16::from_le_bytes([
+            self.b(field::VENDOR_STATUS),
+            self.b(field::VENDOR_STATUS + 1),
+        ])
     }
     /// The payload bytes present.
     pub fn payload(&self) -> &[u8] {
@@ -191,11 +194,13 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     }
     /// Set the return code.
     pub fn set_return_code(&mut self, rc: ReturnCode) {
-        self.b_mut()[field::RETURN_CODE..field::RETURN_CODE + 2].copy_from_slice(&rc.value().to_le_bytes());
+        self.b_mut()[field::RETURN_CODE..field::RETURN_CODE + 2]
+            .copy_from_slice(&rc.value().to_le_bytes());
     }
     /// Set the vendor specific extended status.
     pub fn set_vendor_status(&mut self, s: u16) {
-        self.b_mut()[field::VENDOR_STATUS..field::VENDOR_STATUS + 2].copy_from_slice(&s.to_le_bytes());
+        self.b_mut()[field::VENDOR_STATUS..field::VENDOR_STATUS + 2]
+            .copy_from_slice(&s.to_le_bytes());
     }
 }
 
@@ -328,7 +333,8 @@ impl<'a> Cci<'a> {
         let p = Packet::new_checked(msg)?;
         let header = Header::parse(&p)?;
         let data = &msg[HEADER_LEN..];
-        let body = Body::parse(&header, data, ctx).unwrap_or_else(|error| Body::Malformed { error, raw: data });
+        let body = Body::parse(&header, data, ctx)
+            .unwrap_or_else(|error| Body::Malformed { error, raw: data });
         Ok(Cci {
             header,
             body,
@@ -429,11 +435,22 @@ impl<'a> Cci<'a> {
     pub fn describe(&self, v: &mut dyn Visitor) {
         let h = &self.header;
         v.field(
-            &Field::bits("category", field::CATEGORY, 3, 0, Value::Uint(h.category.value().into()))
-                .meaning(h.category.name()),
+            &Field::bits(
+                "category",
+                field::CATEGORY,
+                3,
+                0,
+                Value::Uint(h.category.value().into()),
+            )
+            .meaning(h.category.name()),
         );
         v.field(&Field::new("tag", field::TAG, 1, Value::Uint(h.tag.into())));
-        v.field(&Field::new("opcode", field::COMMAND, 2, Value::hex16(h.opcode)));
+        v.field(&Field::new(
+            "opcode",
+            field::COMMAND,
+            2,
+            Value::hex16(h.opcode),
+        ));
         v.field(&Field::derived(
             "opcode_name",
             h.opcode_name().map_or(Value::Null, Value::Str),
@@ -448,13 +465,24 @@ impl<'a> Cci<'a> {
             3,
             Value::Uint(h.payload_length.into()),
         ));
-        v.field(&Field::bits("bo", field::PAYLOAD_LENGTH + 2, 7, 7, Value::Bool(h.bo)));
+        v.field(&Field::bits(
+            "bo",
+            field::PAYLOAD_LENGTH + 2,
+            7,
+            7,
+            Value::Bool(h.bo),
+        ));
         if h.is_request() {
             v.field(&Field::derived("return_code", Value::Null));
         } else {
             v.field(
-                &Field::new("return_code", field::RETURN_CODE, 2, Value::hex16(h.return_code.value()))
-                    .meaning(h.return_code.name()),
+                &Field::new(
+                    "return_code",
+                    field::RETURN_CODE,
+                    2,
+                    Value::hex16(h.return_code.value()),
+                )
+                .meaning(h.return_code.name()),
             );
         }
         v.field(&Field::new(
@@ -485,8 +513,10 @@ impl<'a> Cci<'a> {
                 }
             }
         }
-        self.body
-            .describe_trailing(&mut Shifted { inner: v, base: HEADER_LEN });
+        self.body.describe_trailing(&mut Shifted {
+            inner: v,
+            base: HEADER_LEN,
+        });
     }
 }
 
@@ -517,7 +547,9 @@ impl<'a> Message<'a> {
             return Err(Error::truncated(Layer::Cxl, 1 + HEADER_LEN, 0));
         };
         let cci = Cci::parse_nested(rest, 0, ctx).map_err(|e| match e.kind {
-            ErrorKind::Truncated { needed, available } => Error::truncated(Layer::Cxl, needed + 1, available + 1),
+            ErrorKind::Truncated { needed, available } => {
+                Error::truncated(Layer::Cxl, needed + 1, available + 1)
+            }
             _ => e.shift(1),
         })?;
         Ok(Message {
@@ -555,7 +587,9 @@ impl<'a> Message<'a> {
             Category::Response => false,
             Category::Unknown(_) => return None,
         };
-        let key = (u64::from(self.type_byte.msg_type.value()) << 24) | (u64::from(h.tag) << 16) | u64::from(h.opcode);
+        let key = (u64::from(self.type_byte.msg_type.value()) << 24)
+            | (u64::from(h.tag) << 16)
+            | u64::from(h.opcode);
         Some(Pairing { request, key })
     }
 
@@ -591,9 +625,7 @@ impl Describe for Message<'_> {
 
     fn describe(&self, v: &mut dyn Visitor) {
         let t = self.type_byte.msg_type;
-        v.field(
-            &Field::bits("message_type", 0, 6, 0, Value::hex8(t.value())).meaning(t.name()),
-        );
+        v.field(&Field::bits("message_type", 0, 6, 0, Value::hex8(t.value())).meaning(t.name()));
         self.cci.describe(&mut Shifted { inner: v, base: 1 });
     }
 }

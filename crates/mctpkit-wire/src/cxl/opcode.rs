@@ -327,7 +327,10 @@ impl ReturnCode {
     /// Success, or a background operation that started successfully
     /// (libcxlmi and the spec's background-command flow treat both as OK).
     pub const fn is_ok(self) -> bool {
-        matches!(self, ReturnCode::Success | ReturnCode::BackgroundCommandStarted)
+        matches!(
+            self,
+            ReturnCode::Success | ReturnCode::BackgroundCommandStarted
+        )
     }
 }
 

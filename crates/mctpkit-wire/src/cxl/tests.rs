@@ -99,28 +99,42 @@ fn rsp_bytes(opcode: u16, tag: u8, payload: &[u8]) -> Vec<u8> {
 #[test]
 fn reference_get_timestamp_example() {
     // cxl.md §2 (CodeConstruct mctp PR #168): request header with libcxlmi's 0xABCD.
-    let req = [0x08, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0xcd, 0xab];
+    let req = [
+        0x08, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0xcd, 0xab,
+    ];
     let m = parse(&req);
     let h = m.header();
     assert_eq!(h.category, Category::Request);
-    assert_eq!((h.tag, h.opcode, h.payload_length, h.bo), (0, 0x0300, 0, false));
+    assert_eq!(
+        (h.tag, h.opcode, h.payload_length, h.bo),
+        (0, 0x0300, 0, false)
+    );
     assert_eq!(h.vendor_specific_extended_status, 0xABCD);
     assert_eq!(m.cci.body, Body::Empty);
     assert!(m.problem().is_none());
     assert_eq!(summary(&m), "CXL GetTimestamp req tag=0");
-    let built = builder::get_timestamp_request(0).vendor_status(0xABCD).to_vec();
+    let built = builder::get_timestamp_request(0)
+        .vendor_status(0xABCD)
+        .to_vec();
     assert_eq!(built, req);
 
-    let mut rsp = vec![0x08, 0x01, 0x00, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+    let mut rsp = vec![
+        0x08, 0x01, 0x00, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
     rsp.extend_from_slice(&0x1788_1234_5678_9abcu64.to_le_bytes());
     let m = parse(&rsp);
     assert_eq!(m.header().payload_length, 8);
     assert_eq!(
         rsp_of(&m),
-        Response::GetTimestamp(GetTimestampResponse { timestamp: 0x1788_1234_5678_9abc })
+        Response::GetTimestamp(GetTimestampResponse {
+            timestamp: 0x1788_1234_5678_9abc
+        })
     );
     assert!(m.problem().is_none());
-    let built = builder::for_body(GetTimestampResponse { timestamp: 0x1788_1234_5678_9abc }).to_vec();
+    let built = builder::for_body(GetTimestampResponse {
+        timestamp: 0x1788_1234_5678_9abc,
+    })
+    .to_vec();
     assert_eq!(built, rsp);
     reencodes(&rsp);
 }
@@ -128,12 +142,17 @@ fn reference_get_timestamp_example() {
 #[test]
 fn payload_length_is_21_bits_with_bo_at_bit_23() {
     // Length bytes 00 00 A0: bits 21 (reserved) and 23 (BO) set; length 0.
-    let b = [0x08, 0x01, 0x07, 0x00, 0x00, 0x44, 0x00, 0x00, 0xA0, 0x01, 0x00, 0x00, 0x00];
+    let b = [
+        0x08, 0x01, 0x07, 0x00, 0x00, 0x44, 0x00, 0x00, 0xA0, 0x01, 0x00, 0x00, 0x00,
+    ];
     let m = parse(&b);
     assert_eq!(m.header().payload_length, 0);
     assert!(m.header().bo);
     assert!(m.problem().is_none());
-    assert_eq!(summary(&m), "CXL Sanitize rsp tag=7 Background Command Started BO");
+    assert_eq!(
+        summary(&m),
+        "CXL Sanitize rsp tag=7 Background Command Started BO"
+    );
     let built = builder::response(0x4400)
         .tag(7)
         .return_code(ReturnCode::BackgroundCommandStarted)
@@ -158,7 +177,9 @@ fn payload_length_field_masks_exactly_21_bits() {
 #[test]
 fn payload_length_mismatch_is_reported() {
     // Get Health Info request declaring 4 payload bytes but carrying none.
-    let b = builder::get_health_info_request(3).payload_length(4).to_vec();
+    let b = builder::get_health_info_request(3)
+        .payload_length(4)
+        .to_vec();
     let m = parse(&b);
     let e = m.problem().expect("mismatch");
     assert_eq!(e.offset, 6, "offset of the length field from the type byte");
@@ -171,10 +192,17 @@ fn payload_length_mismatch_is_reported() {
         }
     );
     // And the other way round: bytes present but length 0.
-    let b = builder::request(0x4200).payload(&[1, 2]).payload_length(0).to_vec();
+    let b = builder::request(0x4200)
+        .payload(&[1, 2])
+        .payload_length(0)
+        .to_vec();
     assert!(matches!(
         parse(&b).problem().unwrap().kind,
-        ErrorKind::LengthMismatch { declared: 0, actual: 2, .. }
+        ErrorKind::LengthMismatch {
+            declared: 0,
+            actual: 2,
+            ..
+        }
     ));
 }
 
@@ -183,7 +211,14 @@ fn short_header_is_an_error_and_never_panics() {
     for n in 0..13 {
         let b = vec![0x08u8; n];
         let e = Message::parse(&b).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Truncated { needed: 13, available: n }, "n={n}");
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 13,
+                available: n
+            },
+            "n={n}"
+        );
     }
     assert!(Message::parse(&[0x08; 13]).is_ok());
 }
@@ -194,12 +229,21 @@ fn return_codes_by_name() {
     assert_eq!(ReturnCode::from_value(2).name(), Some("Invalid Input"));
     assert_eq!(ReturnCode::from_value(6).name(), Some("Busy"));
     assert_eq!(ReturnCode::from_value(7).name(), Some("Media Disabled"));
-    assert_eq!(ReturnCode::from_value(8).name(), Some("FW Transfer in Progress"));
-    assert_eq!(ReturnCode::from_value(0x20).name(), Some("Request Abort Not Supported"));
+    assert_eq!(
+        ReturnCode::from_value(8).name(),
+        Some("FW Transfer in Progress")
+    );
+    assert_eq!(
+        ReturnCode::from_value(0x20).name(),
+        Some("Request Abort Not Supported")
+    );
     assert_eq!(ReturnCode::ALL.len(), 0x21, "0x00..=0x20 all named");
     assert_eq!(ReturnCode::from_value(0x21), ReturnCode::Unknown(0x21));
     // An error response has no payload layout: Empty, and the name shows.
-    let b = builder::response(0x4200).tag(1).return_code(ReturnCode::Unsupported).to_vec();
+    let b = builder::response(0x4200)
+        .tag(1)
+        .return_code(ReturnCode::Unsupported)
+        .to_vec();
     let m = parse(&b);
     assert_eq!(m.cci.body, Body::Empty);
     assert_eq!(summary(&m), "CXL GetHealthInfo rsp tag=1 Unsupported");
@@ -238,7 +282,10 @@ fn opcode_names() {
     }
     assert_eq!(opcode_name(0x0006), None);
     assert_eq!(opcode_name(0x5000), None);
-    let b = builder::request(0xC123).tag(9).payload(&[0xAA, 0xBB]).to_vec();
+    let b = builder::request(0xC123)
+        .tag(9)
+        .payload(&[0xAA, 0xBB])
+        .to_vec();
     let m = parse(&b);
     assert_eq!(m.cci.body, Body::Vendor(&[0xAA, 0xBB]));
     assert_eq!(summary(&m), "CXL VendorC123h req tag=9 / data=aabb");
@@ -294,7 +341,8 @@ fn pairing_matches_request_and_response() {
 fn identify_response() {
     // cxl.md §7.1.
     let payload = [
-        0x86, 0x80, 0x93, 0x0d, 0x00, 0x00, 0x00, 0x00, // vendor 8086, device 0d93, subsys 0/0
+        0x86, 0x80, 0x93, 0x0d, 0x00, 0x00, 0x00,
+        0x00, // vendor 8086, device 0d93, subsys 0/0
         0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, // serial
         0x09, 0x03, // 2^9, Type 3
     ];
@@ -310,7 +358,10 @@ fn identify_response() {
         component_type: ComponentType::Type3Device,
     };
     assert_eq!(rsp_of(&m), Response::Identify(want));
-    assert_eq!(summary(&m), "CXL Identify rsp tag=2 Success / 8086:0d93 sn=0102030405060708 Type 3 device");
+    assert_eq!(
+        summary(&m),
+        "CXL Identify rsp tag=2 Success / 8086:0d93 sn=0102030405060708 Type 3 device"
+    );
     let fs = fields(&m);
     has(&fs, "max_supported_message_bytes=512");
     has(&fs, "component_type=0x03 (Type 3 device) @30");
@@ -320,7 +371,13 @@ fn identify_response() {
     let m = parse(&short);
     assert!(matches!(m.cci.body, Body::Malformed { .. }));
     let e = m.problem().unwrap();
-    assert_eq!(e.kind, ErrorKind::Truncated { needed: 18, available: 10 });
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 18,
+            available: 10
+        }
+    );
     assert_eq!(e.offset, 13 + 10);
     assert!(summary(&m).starts_with("CXL Identify rsp tag=2 Success / malformed"));
 }
@@ -339,7 +396,10 @@ fn background_operation_status() {
     };
     let m = parse(&b);
     assert_eq!(rsp_of(&m), Response::BackgroundOperationStatus(want));
-    assert_eq!(summary(&m), "CXL BackgroundOperationStatus rsp tag=1 Success / running 4400h 50% Success");
+    assert_eq!(
+        summary(&m),
+        "CXL BackgroundOperationStatus rsp tag=1 Success / running 4400h 50% Success"
+    );
     has(&fields(&m), "opcode_name=Sanitize");
     assert_eq!(builder::for_body(want).tag(1).to_vec(), b);
 }
@@ -353,7 +413,9 @@ fn set_timestamp_request() {
     let m = parse(&b);
     assert_eq!(
         req_of(&m),
-        Request::SetTimestamp(SetTimestampRequest { timestamp: 1_700_000_000_000_000_000 })
+        Request::SetTimestamp(SetTimestampRequest {
+            timestamp: 1_700_000_000_000_000_000
+        })
     );
 }
 
@@ -361,7 +423,8 @@ fn event_record(handle: u16) -> [u8; 128] {
     let mut r = [0u8; 128];
     // General Media Event Record UUID (r3.1 Table 8-45).
     r[..16].copy_from_slice(&[
-        0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
+        0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb,
+        0xa6,
     ]);
     r[0x10] = 128;
     r[0x11] = 0b0000_1010; // severity 2 (failure), maintenance needed
@@ -381,7 +444,9 @@ fn get_event_records() {
     assert_eq!(b, [0x08, 0, 1, 0, 0x00, 0x01, 1, 0, 0, 0, 0, 0, 0, 2]);
     assert_eq!(
         req_of(&parse(&b)),
-        Request::GetEventRecords(GetEventRecordsRequest { event_log: EventLog::Failure })
+        Request::GetEventRecords(GetEventRecordsRequest {
+            event_log: EventLog::Failure
+        })
     );
 
     // cxl.md §7.9: flags (more records), 2 records.
@@ -392,7 +457,9 @@ fn get_event_records() {
     p.extend_from_slice(&event_record(0x12));
     let b = rsp_bytes(0x0100, 1, &p);
     let m = parse(&b);
-    let Response::GetEventRecords(r) = rsp_of(&m) else { panic!() };
+    let Response::GetEventRecords(r) = rsp_of(&m) else {
+        panic!()
+    };
     assert!(r.more_event_records() && !r.overflow());
     assert_eq!(r.records.len(), 2);
     let recs: Vec<EventRecord<'_>> = r.records.iter().collect();
@@ -402,7 +469,10 @@ fn get_event_records() {
     assert_eq!(recs[0].head_id, 2);
     assert_eq!(recs[0].data()[0], 0xEE);
     assert_eq!(recs[0].data().len(), 80);
-    assert_eq!(summary(&m), "CXL GetEventRecords rsp tag=1 Success / 2 records, more");
+    assert_eq!(
+        summary(&m),
+        "CXL GetEventRecords rsp tag=1 Success / 2 records, more"
+    );
     let fs = fields(&m);
     has(&fs, "begin event_records List @45");
     has(&fs, "event_record_identifier=fbcd0a77-c260-417f-85a9-088b1621eba6 (General Media Event Record) @45");
@@ -416,7 +486,13 @@ fn get_event_records() {
     short.truncate(0x20 + 128 + 5);
     let sb = rsp_bytes(0x0100, 1, &short);
     let m = parse(&sb);
-    assert!(matches!(m.problem().unwrap().kind, ErrorKind::Truncated { needed: 288, available: 165 }));
+    assert!(matches!(
+        m.problem().unwrap().kind,
+        ErrorKind::Truncated {
+            needed: 288,
+            available: 165
+        }
+    ));
 }
 
 #[test]
@@ -430,9 +506,14 @@ fn get_fw_info() {
     p[0x20..0x24].copy_from_slice(b"2.0 ");
     let b = rsp_bytes(0x0200, 0, &p);
     let m = parse(&b);
-    let Response::GetFwInfo(r) = rsp_of(&m) else { panic!() };
+    let Response::GetFwInfo(r) = rsp_of(&m) else {
+        panic!()
+    };
     assert_eq!((r.active_slot(), r.staged_slot()), (1, 2));
-    assert_eq!(summary(&m), "CXL GetFWInfo rsp tag=0 Success / 2 slots, active 1 \"1.2.3\"");
+    assert_eq!(
+        summary(&m),
+        "CXL GetFWInfo rsp tag=0 Success / 2 slots, active 1 \"1.2.3\""
+    );
     let fs = fields(&m);
     has(&fs, "slot_1_fw_revision=1.2.3 @29");
     has(&fs, "slot_2_fw_revision=2.0 @45");
@@ -449,10 +530,21 @@ fn supported_logs_get_log_and_cel() {
     p.extend_from_slice(&12u32.to_le_bytes());
     let b = rsp_bytes(0x0400, 3, &p);
     let m = parse(&b);
-    let Response::GetSupportedLogs(r) = rsp_of(&m) else { panic!() };
+    let Response::GetSupportedLogs(r) = rsp_of(&m) else {
+        panic!()
+    };
     let e: Vec<_> = r.entries.iter().collect();
-    assert_eq!(e, [SupportedLogEntry { log_identifier: CEL_UUID, log_size: 12 }]);
-    assert_eq!(summary(&m), "CXL GetSupportedLogs rsp tag=3 Success / 1 logs CEL(12)");
+    assert_eq!(
+        e,
+        [SupportedLogEntry {
+            log_identifier: CEL_UUID,
+            log_size: 12
+        }]
+    );
+    assert_eq!(
+        summary(&m),
+        "CXL GetSupportedLogs rsp tag=3 Success / 1 logs CEL(12)"
+    );
     has(
         &fields(&m),
         "log_identifier=0da9c0b5-bf41-4b78-8f79-96b1623b3f17 (Command Effects Log) @21",
@@ -465,25 +557,43 @@ fn supported_logs_get_log_and_cel() {
     assert_eq!(&q[13..29], &CEL_UUID);
     assert_eq!(&q[29..37], &[0, 0, 0, 0, 12, 0, 0, 0]);
     let qm = parse(&q);
-    assert_eq!(summary(&qm), "CXL GetLog req tag=4 / Command Effects Log offset=0 length=12");
+    assert_eq!(
+        summary(&qm),
+        "CXL GetLog req tag=4 / Command Effects Log offset=0 length=12"
+    );
 
     // The response: 3 CEL entries. Without context it is raw log data…
     let cel = [
         0x01, 0x00, 0x00, 0x00, // Identify, no effects
         0x00, 0x44, 0x44, 0x00, // Sanitize: immediate data change + background
-        0x01, 0x02, 0x81, 0x03, // Transfer FW: cold reset cfg, secondary mailbox, abort supported, CEL[11:10] valid
+        0x01, 0x02, 0x81,
+        0x03, // Transfer FW: cold reset cfg, secondary mailbox, abort supported, CEL[11:10] valid
     ];
     let r = rsp_bytes(0x0401, 4, &cel);
     let m = parse(&r);
-    assert_eq!(rsp_of(&m), Response::GetLog(GetLogResponse { cel: false, data: &cel }));
+    assert_eq!(
+        rsp_of(&m),
+        Response::GetLog(GetLogResponse {
+            cel: false,
+            data: &cel
+        })
+    );
     // …with the request observed it decodes as the CEL.
     let mut ctx = Context::default();
     ctx.observe(&qm);
     let m = Message::parse_with(&r, &ctx).unwrap();
-    let Response::GetLog(g) = rsp_of(&m) else { panic!() };
+    let Response::GetLog(g) = rsp_of(&m) else {
+        panic!()
+    };
     assert!(g.cel);
     let entries: Vec<_> = g.cel_entries().iter().collect();
-    assert_eq!(entries[1], CelEntry { opcode: 0x4400, command_effect: 0x0044 });
+    assert_eq!(
+        entries[1],
+        CelEntry {
+            opcode: 0x4400,
+            command_effect: 0x0044
+        }
+    );
     assert_eq!(summary(&m), "CXL GetLog rsp tag=4 Success / CEL 3 entries");
     let fs = fields(&m);
     has(&fs, "begin cel List @13");
@@ -513,7 +623,9 @@ fn identify_memory_device() {
     p[0x43] = 8;
     let b = rsp_bytes(0x4000, 1, &p);
     let m = parse(&b);
-    let Response::IdentifyMemoryDevice(r) = rsp_of(&m) else { panic!() };
+    let Response::IdentifyMemoryDevice(r) = rsp_of(&m) else {
+        panic!()
+    };
     assert_eq!(r.total_capacity, 4);
     assert_eq!(r.poison_list_maximum_media_error_records, 256);
     assert_eq!(r.inject_poison_limit, 8);
@@ -532,7 +644,9 @@ fn identify_memory_device() {
     // CXL 2.0 form: 67 bytes, no DC event log size.
     let b2 = rsp_bytes(0x4000, 1, &p[..0x43]);
     let m = parse(&b2);
-    let Response::IdentifyMemoryDevice(r2) = rsp_of(&m) else { panic!() };
+    let Response::IdentifyMemoryDevice(r2) = rsp_of(&m) else {
+        panic!()
+    };
     assert_eq!(r2.dynamic_capacity_event_log_size, None);
     assert!(m.problem().is_none());
     reencodes(&b2);
@@ -554,7 +668,10 @@ fn get_partition_info() {
         next_persistent_capacity: 4,
     };
     assert_eq!(rsp_of(&m), Response::GetPartitionInfo(want));
-    assert_eq!(summary(&m), "CXL GetPartitionInfo rsp tag=0 Success / active volatile=512 MiB persistent=1536 MiB");
+    assert_eq!(
+        summary(&m),
+        "CXL GetPartitionInfo rsp tag=0 Success / active volatile=512 MiB persistent=1536 MiB"
+    );
     assert_eq!(builder::for_body(want).to_vec(), b);
 }
 
@@ -563,7 +680,24 @@ fn get_health_info() {
     // cxl.md §7.2: maintenance needed, media normal, life warning + temp critical,
     // 7 % used, -5 °C, 3 dirty shutdowns, 10 / 20 corrected errors.
     let p = [
-        0x01, 0x00, 0b0000_1001, 7, 0xFB, 0xFF, 3, 0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0,
+        0x01,
+        0x00,
+        0b0000_1001,
+        7,
+        0xFB,
+        0xFF,
+        3,
+        0,
+        0,
+        0,
+        10,
+        0,
+        0,
+        0,
+        20,
+        0,
+        0,
+        0,
     ];
     let b = rsp_bytes(0x4200, 5, &p);
     let m = parse(&b);
@@ -614,8 +748,17 @@ fn identify_switch_device() {
     let mut b = rsp_bytes(0x5100, 0, &p);
     b[0] = 0x07;
     let m = parse(&b);
-    let Response::IdentifySwitchDevice(r) = rsp_of(&m) else { panic!() };
-    assert_eq!((r.number_of_physical_ports, r.number_of_vcss, r.number_of_hdm_decoders), (4, 1, 8));
+    let Response::IdentifySwitchDevice(r) = rsp_of(&m) else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            r.number_of_physical_ports,
+            r.number_of_vcss,
+            r.number_of_hdm_decoders
+        ),
+        (4, 1, 8)
+    );
     assert_eq!(summary(&m), "CXL-FM IdentifySwitchDevice rsp tag=0 Success / ingress=0 ports=4 (3 active) vcss=1 vppbs=2/3");
     assert_eq!(builder::for_body(r).to_vec(), b);
 }
@@ -646,7 +789,9 @@ fn get_physical_port_state() {
     let mut b = rsp_bytes(0x5101, 2, &p);
     b[0] = 0x07;
     let m = parse(&b);
-    let Response::GetPhysicalPortState(r) = rsp_of(&m) else { panic!() };
+    let Response::GetPhysicalPortState(r) = rsp_of(&m) else {
+        panic!()
+    };
     let ports: Vec<_> = r.ports.iter().collect();
     let want = PortInfo {
         port_id: 2,
@@ -668,7 +813,10 @@ fn get_physical_port_state() {
     let mut enc = [0u8; 16];
     want.emit_exact(&mut enc);
     assert_eq!(enc, port);
-    assert_eq!(summary(&m), "CXL-FM GetPhysicalPortState rsp tag=2 Success / 1 ports [2: DSP L0 x8]");
+    assert_eq!(
+        summary(&m),
+        "CXL-FM GetPhysicalPortState rsp tag=2 Success / 1 ports [2: DSP L0 x8]"
+    );
     let fs = fields(&m);
     has(&fs, "connected_device_type=0x04 (CXL Type 3 SLD) @21");
     has(&fs, "current_link_speed=0x05 (32 GT/s) @27");
@@ -690,14 +838,19 @@ fn get_ld_info() {
         qos_telemetry_capability: 3,
     };
     assert_eq!(rsp_of(&m), Response::GetLdInfo(want));
-    assert_eq!(summary(&m), "CXL-FM GetLDInfo rsp tag=0 Success / size=4294967296 bytes lds=4");
+    assert_eq!(
+        summary(&m),
+        "CXL-FM GetLDInfo rsp tag=0 Success / size=4294967296 bytes lds=4"
+    );
     has(&fields(&m), "egress_port_congestion_supported=1 @23");
     assert_eq!(builder::for_body(want).to_vec(), b);
 }
 
 #[test]
 fn trailing_bytes_are_kept_and_reported() {
-    let b = builder::response(0x0300).payload(&[1, 2, 3, 4, 5, 6, 7, 8, 9]).to_vec();
+    let b = builder::response(0x0300)
+        .payload(&[1, 2, 3, 4, 5, 6, 7, 8, 9])
+        .to_vec();
     let m = parse(&b);
     assert_eq!(m.cci.body.trailing(), &[9]);
     let e = m.problem().unwrap();
@@ -731,16 +884,22 @@ fn tunnel_sizes_match_reference_table() {
     let rsp = builder::for_body(id);
     assert_eq!(rsp.cci_len(), 30);
     assert_eq!(builder::tunnel_response(rsp).cci_len(), 46);
-    assert_eq!(builder::tunnel_response(builder::tunnel_response(rsp)).cci_len(), 62);
+    assert_eq!(
+        builder::tunnel_response(builder::tunnel_response(rsp)).cci_len(),
+        62
+    );
 }
 
 #[test]
 fn tunnel_request_decodes_recursively() {
     // LD 1 of an MLD behind switch port 3 (cxl.md §5.2): outer 5300h {3}
     // wrapping inner 5300h {1} wrapping Get LD Info.
-    let b = builder::tunnel(3, builder::tunnel(1, builder::get_ld_info_request(7)).tag(6))
-        .tag(5)
-        .to_vec();
+    let b = builder::tunnel(
+        3,
+        builder::tunnel(1, builder::get_ld_info_request(7)).tag(6),
+    )
+    .tag(5)
+    .to_vec();
     assert_eq!(b.len(), 1 + 44);
     #[rustfmt::skip]
     let want = [
@@ -754,13 +913,25 @@ fn tunnel_request_decodes_recursively() {
     assert_eq!(b, want);
     let m = parse(&b);
     assert!(m.problem().is_none());
-    let Request::Tunnel(t) = req_of(&m) else { panic!() };
-    assert_eq!((t.port_or_ld_id, t.target_type, t.command.len()), (3, TargetType::PortOrLd, 28));
+    let Request::Tunnel(t) = req_of(&m) else {
+        panic!()
+    };
+    assert_eq!(
+        (t.port_or_ld_id, t.target_type, t.command.len()),
+        (3, TargetType::PortOrLd, 28)
+    );
     let inner = m.cci.tunnelled().unwrap().unwrap();
     assert_eq!(inner.depth, 1);
     assert_eq!(inner.header.opcode, 0x5300);
     let innermost = inner.tunnelled().unwrap().unwrap();
-    assert_eq!((innermost.depth, innermost.header.opcode, innermost.header.tag), (2, 0x5400, 7));
+    assert_eq!(
+        (
+            innermost.depth,
+            innermost.header.opcode,
+            innermost.header.tag
+        ),
+        (2, 0x5400, 7)
+    );
     assert_eq!(
         summary(&m),
         "CXL-FM TunnelManagementCommand req tag=5 / port/LD 3 >> TunnelManagementCommand req tag=6 / port/LD 1 >> GetLDInfo req tag=7"
@@ -788,7 +959,9 @@ fn tunnel_response_and_ld_pool() {
         max_supported_message_size: 9,
         component_type: ComponentType::Type3Device,
     };
-    let b = builder::tunnel_response(builder::for_body(id).tag(2)).tag(1).to_vec();
+    let b = builder::tunnel_response(builder::for_body(id).tag(2))
+        .tag(1)
+        .to_vec();
     assert_eq!(&b[13..17], &[30, 0, 0, 0]);
     let m = parse(&b);
     assert!(m.problem().is_none());
@@ -808,25 +981,53 @@ fn tunnel_problems_carry_inner_offsets() {
     // Inner Get Health Info request declares 2 payload bytes but has none.
     let b = builder::tunnel(3, builder::get_health_info_request(0).payload_length(2)).to_vec();
     let e = parse(&b).problem().unwrap();
-    assert_eq!(e.offset, 17 + 5, "inner length field, from the outer type byte");
-    assert!(matches!(e.kind, ErrorKind::LengthMismatch { declared: 2, actual: 0, .. }));
+    assert_eq!(
+        e.offset,
+        17 + 5,
+        "inner length field, from the outer type byte"
+    );
+    assert!(matches!(
+        e.kind,
+        ErrorKind::LengthMismatch {
+            declared: 2,
+            actual: 0,
+            ..
+        }
+    ));
     // Command Size larger than the bytes: the outer payload is malformed.
     let mut b = builder::tunnel(3, builder::identify_request(0)).to_vec();
     b[15] = 40;
     let m = parse(&b);
     assert!(matches!(m.cci.body, Body::Malformed { .. }));
-    assert!(matches!(m.problem().unwrap().kind, ErrorKind::Truncated { needed: 44, available: 16 }));
+    assert!(matches!(
+        m.problem().unwrap().kind,
+        ErrorKind::Truncated {
+            needed: 44,
+            available: 16
+        }
+    ));
     // Command Size smaller: the rest is trailing.
-    let mut b = builder::tunnel(3, builder::identify_request(0)).payload_length(16).to_vec();
+    let mut b = builder::tunnel(3, builder::identify_request(0))
+        .payload_length(16)
+        .to_vec();
     b[15] = 11;
     let m = parse(&b);
-    assert!(matches!(m.problem().unwrap().kind, ErrorKind::Trailing { extra: 1 }));
+    assert!(matches!(
+        m.problem().unwrap().kind,
+        ErrorKind::Trailing { extra: 1 }
+    ));
     // An inner message shorter than a CCI header.
     let b = builder::tunnel(3, &[0u8, 1, 2][..]).to_vec();
     let m = parse(&b);
     let e = m.problem().unwrap();
     assert_eq!(e.offset, 17 + 3);
-    assert!(matches!(e.kind, ErrorKind::Truncated { needed: 12, available: 3 }));
+    assert!(matches!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 12,
+            available: 3
+        }
+    ));
     has(&fields(&m), "message=00 01 02 @17");
 }
 
@@ -853,9 +1054,14 @@ fn tunnel_depth_is_bounded() {
     assert_eq!(e.offset, 1 + 16 * (usize::from(MAX_TUNNEL_DEPTH) + 1));
     let s = summary(&m);
     assert_eq!(s.matches(">>").count(), usize::from(MAX_TUNNEL_DEPTH) + 1);
-    assert!(s.ends_with("!! invalid tunnel_depth 0x5: expected at most 4 nested Tunnel Management Commands"));
+    assert!(s.ends_with(
+        "!! invalid tunnel_depth 0x5: expected at most 4 nested Tunnel Management Commands"
+    ));
     let fs = fields(&m);
-    assert_eq!(fs.iter().filter(|f| f.starts_with("begin message")).count(), usize::from(MAX_TUNNEL_DEPTH));
+    assert_eq!(
+        fs.iter().filter(|f| f.starts_with("begin message")).count(),
+        usize::from(MAX_TUNNEL_DEPTH)
+    );
     assert!(fs.iter().any(|f| f.starts_with("message_error=")));
     // Exactly MAX_TUNNEL_DEPTH levels decode cleanly.
     let mut msg: Vec<u8> = builder::identify_request(0).to_vec()[1..].to_vec();
@@ -871,7 +1077,9 @@ fn tunnel_depth_is_bounded() {
 #[test]
 fn fragmenter_packetises_a_tunnelled_message() {
     use crate::fragment::Fragmenter;
-    let msg = builder::tunnel(2, builder::get_health_info_request(1)).tag(4).to_vec();
+    let msg = builder::tunnel(2, builder::get_health_info_request(1))
+        .tag(4)
+        .to_vec();
     assert_eq!(msg.len(), 29);
     let mut f = Fragmenter::new(&msg, 9, 8, true, 1, 16, 0).unwrap();
     assert_eq!(f.packet_count(), 2);
@@ -896,7 +1104,10 @@ fn garbage_never_panics() {
         seed ^= seed << 17;
         seed
     };
-    let opcodes = [0x0001u16, 0x0002, 0x0100, 0x0200, 0x0300, 0x0301, 0x0400, 0x0401, 0x4000, 0x4100, 0x4200, 0x5100, 0x5101, 0x5300, 0x5400, 0xC000];
+    let opcodes = [
+        0x0001u16, 0x0002, 0x0100, 0x0200, 0x0300, 0x0301, 0x0400, 0x0401, 0x4000, 0x4100, 0x4200,
+        0x5100, 0x5101, 0x5300, 0x5400, 0xC000,
+    ];
     let mut out = String::new();
     for i in 0..20_000 {
         let len = (next() % 300) as usize;
