@@ -440,7 +440,7 @@ impl<'a> Cci<'a> {
                 field::CATEGORY,
                 3,
                 0,
-                Value::Uint(h.category.value().into()),
+                Value::hex8(h.category.value()),
             )
             .meaning(h.category.name()),
         );

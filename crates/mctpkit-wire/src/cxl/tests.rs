@@ -300,7 +300,7 @@ fn header_fields_describe() {
     assert_eq!(b, [0x08, 0, 5, 0, 0x00, 0x42, 0, 0, 0, 0, 0, 0, 0]);
     let fs = fields(&parse(&b));
     has(&fs, "message_type=0x08 (CXL CCI) @0");
-    has(&fs, "category=0 (request) @1");
+    has(&fs, "category=0x00 (request) @1");
     has(&fs, "tag=5 @2");
     has(&fs, "opcode=0x4200 @4");
     has(&fs, "opcode_name=Get Health Info");
