@@ -173,6 +173,68 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
             ],
         ));
     }
+    // CXL CCI / FM-API (types 8 / 7): reference Get Timestamp example,
+    // typed responses, tunnels one and two levels deep.
+    {
+        use mctpkit_wire::cxl::{
+            builder, ComponentType, GetHealthInfoResponse, IdentifyResponse, MediaStatus,
+        };
+        let pkt = |m: Vec<u8>| {
+            let mut v = vec![0x01, 0x09, 0x08, 0xC8];
+            v.extend_from_slice(&m);
+            (BindingKind::None, v)
+        };
+        v.push((
+            BindingKind::None,
+            hex("01 09 08 c8 08 00 00 00 00 03 00 00 00 00 00 cd ab"),
+        ));
+        v.push((
+            BindingKind::None,
+            hex("01 08 09 c0 08 01 00 00 00 03 08 00 00 00 00 00 00 01 02 03 04 05 06 07 08"),
+        ));
+        let id = IdentifyResponse {
+            pcie_vendor_id: 0x8086,
+            pcie_device_id: 0x0d93,
+            pcie_subsystem_vendor_id: 0,
+            pcie_subsystem_id: 0,
+            device_serial_number: 7,
+            max_supported_message_size: 9,
+            component_type: ComponentType::Type3Device,
+        };
+        v.push(pkt(builder::for_body(id).tag(1).to_vec()));
+        v.push(pkt(builder::for_body(GetHealthInfoResponse {
+            health_status: 1,
+            media_status: MediaStatus::Normal,
+            additional_status: 5,
+            life_used: 3,
+            device_temperature: -4,
+            dirty_shutdown_count: 1,
+            corrected_volatile_error_count: 2,
+            corrected_persistent_error_count: 3,
+        })
+        .to_vec()));
+        v.push(pkt(builder::tunnel(
+            3,
+            builder::tunnel(1, builder::get_ld_info_request(2)),
+        )
+        .to_vec()));
+        v.push(pkt(builder::tunnel_response(builder::for_body(id)).to_vec()));
+        v.push(pkt(
+            builder::get_physical_port_state_request(0, &[0, 1, 2]).to_vec()
+        ));
+        v.push(pkt(builder::response(0x5101)
+            .payload(&[1, 0, 0, 0, 2, 3, 2, 0, 4, 7, 16, 8, 31, 5, 5, 4, 0, 5, 0, 1])
+            .to_vec()));
+        v.push(pkt(builder::response(0x0400)
+            .payload(&[
+                1, 0, 0, 0, 0, 0, 0, 0, 0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79,
+                0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17, 12, 0, 0, 0,
+            ])
+            .to_vec()));
+        let mut ev = vec![0u8; 32 + 128];
+        ev[0x14] = 1;
+        v.push(pkt(builder::response(0x0100).payload(&ev).to_vec()));
+    }
     for cmd in [0xF0u8, 0xFF] {
         v.push((
             BindingKind::None,
