@@ -390,7 +390,7 @@ impl<'a> PskExchangeRsp<'a> {
         // when seen, else from the length (the fields after it are sized).
         let msh = match ctx.pending_for(C::PskExchange) {
             Some(p) => p.param1 != 0,
-            None => r.remaining() >= 2 * hs + c + o,
+            None => r.remaining() == 2 * hs + c + o,
         };
         Ok(Parsed::Ok(PskExchangeRsp {
             rsp_session_id,
