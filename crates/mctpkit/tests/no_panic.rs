@@ -140,6 +140,23 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
             BindingKind::Usb,
             hex("1a b4 00 0b 01 09 08 c8 00 80 02 1a b4 00 0b 01 08 09 c0 00 00 02"),
         ),
+        // SPDM (type 5): GET_VERSION, VERSION, CAPABILITIES 1.1, ALGORITHMS,
+        // GET_MEASUREMENTS, ERROR ResponseNotReady; secured record (type 6).
+        (BindingKind::None, hex("01 09 08 c8 05 10 84 00 00")),
+        (BindingKind::None, hex("01 08 09 c0 05 10 04 00 00 00 02 00 10 00 11")),
+        (BindingKind::None, hex("01 08 09 c0 05 11 61 00 00 00 2d 00 00 f7 fb 00 00")),
+        (
+            BindingKind::None,
+            hex("01 08 09 c0 05 11 63 04 00 34 00 01 00 08 00 00 00 80 00 00 00 02 00 00 00 \
+                 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 02 20 10 00 03 20 02 00 \
+                 04 20 08 00 05 20 01 00"),
+        ),
+        (BindingKind::None, hex("01 09 08 c8 05 12 e0 00 ff")),
+        (BindingKind::None, hex("01 08 09 c0 05 12 7f 42 00 14 e0 07 03")),
+        (
+            BindingKind::None,
+            hex("01 09 08 c8 06 fe ff fd ff 00 00 12 00 01 02 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"),
+        ),
     ];
     // PLDM (MCTP header 01 09 08 c8 + message): GetSensorReading rsp,
     // GetPLDMVersion rsp with CRC, GetPDR rsp with a state sensor PDR,
