@@ -22,6 +22,9 @@ use crate::error::{need, Error, Layer, Result};
 use crate::macros::open_enum;
 
 pub mod body;
+pub mod firmware_update;
+pub mod fru;
+pub mod package;
 
 pub use body::Body;
 
