@@ -25,14 +25,16 @@ use super::*;
 fn req(cmd: Command, iid: u8, body: Body<'_>) -> FwMessage<'_> {
     FwMessage {
         header: Header::request(PldmType::FirmwareUpdate, cmd.value(), iid),
-        body,
+        body: Some(body),
+        extra: &[],
     }
 }
 
 fn rsp(cmd: Command, iid: u8, body: Body<'_>) -> FwMessage<'_> {
     FwMessage {
         header: Header::response(PldmType::FirmwareUpdate, cmd.value(), iid, 0),
-        body,
+        body: Some(body),
+        extra: &[],
     }
 }
 
@@ -40,22 +42,23 @@ fn rsp(cmd: Command, iid: u8, body: Body<'_>) -> FwMessage<'_> {
 pub fn error_response(cmd: Command, iid: u8, cc: u8) -> FwMessage<'static> {
     FwMessage {
         header: Header::response(PldmType::FirmwareUpdate, cmd.value(), iid, cc),
-        body: Body::Empty,
+        body: None,
+        extra: &[],
     }
 }
 
 // --- Update Agent → Firmware Device requests -------------------------------
 
 pub fn query_device_identifiers_request(iid: u8) -> FwMessage<'static> {
-    req(Command::QueryDeviceIdentifiers, iid, Body::Empty)
+    req(Command::QueryDeviceIdentifiers, iid, Body::NoData)
 }
 
 pub fn get_firmware_parameters_request(iid: u8) -> FwMessage<'static> {
-    req(Command::GetFirmwareParameters, iid, Body::Empty)
+    req(Command::GetFirmwareParameters, iid, Body::NoData)
 }
 
 pub fn request_update_request(iid: u8, r: RequestUpdateRequest<'_>) -> FwMessage<'_> {
-    req(Command::RequestUpdate, iid, Body::Request(Request::RequestUpdate(r)))
+    req(Command::RequestUpdate, iid, Body::RequestUpdateRequest(r))
 }
 
 pub fn get_device_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) -> FwMessage<'static> {
@@ -63,34 +66,34 @@ pub fn get_device_meta_data_request(iid: u8, handle: u32, op: TransferOperationF
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
     };
-    req(Command::GetDeviceMetaData, iid, Body::Request(Request::GetDeviceMetaData(t)))
+    req(Command::GetDeviceMetaData, iid, Body::GetDeviceMetaDataRequest(t))
 }
 
 pub fn pass_component_table_request(iid: u8, r: PassComponentTableRequest<'_>) -> FwMessage<'_> {
-    req(Command::PassComponentTable, iid, Body::Request(Request::PassComponentTable(r)))
+    req(Command::PassComponentTable, iid, Body::PassComponentTableRequest(r))
 }
 
 pub fn update_component_request(iid: u8, r: UpdateComponentRequest<'_>) -> FwMessage<'_> {
-    req(Command::UpdateComponent, iid, Body::Request(Request::UpdateComponent(r)))
+    req(Command::UpdateComponent, iid, Body::UpdateComponentRequest(r))
 }
 
 pub fn activate_firmware_request(iid: u8, self_contained: bool) -> FwMessage<'static> {
     let r = ActivateFirmwareRequest {
         self_contained_activation_request: self_contained.into(),
     };
-    req(Command::ActivateFirmware, iid, Body::Request(Request::ActivateFirmware(r)))
+    req(Command::ActivateFirmware, iid, Body::ActivateFirmwareRequest(r))
 }
 
 pub fn get_status_request(iid: u8) -> FwMessage<'static> {
-    req(Command::GetStatus, iid, Body::Empty)
+    req(Command::GetStatus, iid, Body::NoData)
 }
 
 pub fn cancel_update_component_request(iid: u8) -> FwMessage<'static> {
-    req(Command::CancelUpdateComponent, iid, Body::Empty)
+    req(Command::CancelUpdateComponent, iid, Body::NoData)
 }
 
 pub fn cancel_update_request(iid: u8) -> FwMessage<'static> {
-    req(Command::CancelUpdate, iid, Body::Empty)
+    req(Command::CancelUpdate, iid, Body::NoData)
 }
 
 // --- Firmware Device → Update Agent requests -------------------------------
@@ -100,7 +103,7 @@ pub fn get_package_data_request(iid: u8, handle: u32, op: TransferOperationFlag)
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
     };
-    req(Command::GetPackageData, iid, Body::Request(Request::GetPackageData(t)))
+    req(Command::GetPackageData, iid, Body::GetPackageDataRequest(t))
 }
 
 pub fn get_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) -> FwMessage<'static> {
@@ -108,26 +111,26 @@ pub fn get_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) ->
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
     };
-    req(Command::GetMetaData, iid, Body::Request(Request::GetMetaData(t)))
+    req(Command::GetMetaData, iid, Body::GetMetaDataRequest(t))
 }
 
 pub fn request_firmware_data_request(iid: u8, offset: u32, length: u32) -> FwMessage<'static> {
     let r = RequestFirmwareDataRequest { offset, length };
-    req(Command::RequestFirmwareData, iid, Body::Request(Request::RequestFirmwareData(r)))
+    req(Command::RequestFirmwareData, iid, Body::RequestFirmwareDataRequest(r))
 }
 
 pub fn transfer_complete_request(iid: u8, result: TransferResult) -> FwMessage<'static> {
     let r = TransferCompleteRequest {
         transfer_result: result.value(),
     };
-    req(Command::TransferComplete, iid, Body::Request(Request::TransferComplete(r)))
+    req(Command::TransferComplete, iid, Body::TransferCompleteRequest(r))
 }
 
 pub fn verify_complete_request(iid: u8, result: VerifyResult) -> FwMessage<'static> {
     let r = VerifyCompleteRequest {
         verify_result: result.value(),
     };
-    req(Command::VerifyComplete, iid, Body::Request(Request::VerifyComplete(r)))
+    req(Command::VerifyComplete, iid, Body::VerifyCompleteRequest(r))
 }
 
 pub fn apply_complete_request(iid: u8, result: ApplyResult, activation_methods_modification: u16) -> FwMessage<'static> {
@@ -135,18 +138,18 @@ pub fn apply_complete_request(iid: u8, result: ApplyResult, activation_methods_m
         apply_result: result.value(),
         component_activation_methods_modification: activation_methods_modification,
     };
-    req(Command::ApplyComplete, iid, Body::Request(Request::ApplyComplete(r)))
+    req(Command::ApplyComplete, iid, Body::ApplyCompleteRequest(r))
 }
 
 // --- Responses -------------------------------------------------------------
 
 pub fn query_device_identifiers_response<'a>(iid: u8, descriptors: Descriptors<'a>) -> FwMessage<'a> {
     let r = QueryDeviceIdentifiersResponse { descriptors };
-    rsp(Command::QueryDeviceIdentifiers, iid, Body::Response(Response::QueryDeviceIdentifiers(r)))
+    rsp(Command::QueryDeviceIdentifiers, iid, Body::QueryDeviceIdentifiersResponse(r))
 }
 
 pub fn get_firmware_parameters_response(iid: u8, r: GetFirmwareParametersResponse<'_>) -> FwMessage<'_> {
-    rsp(Command::GetFirmwareParameters, iid, Body::Response(Response::GetFirmwareParameters(r)))
+    rsp(Command::GetFirmwareParameters, iid, Body::GetFirmwareParametersResponse(r))
 }
 
 pub fn request_update_response(iid: u8, meta_data_length: u16, will_send_get_package_data: bool) -> FwMessage<'static> {
@@ -154,21 +157,21 @@ pub fn request_update_response(iid: u8, meta_data_length: u16, will_send_get_pac
         firmware_device_meta_data_length: meta_data_length,
         fd_will_send_get_package_data_command: will_send_get_package_data.into(),
     };
-    rsp(Command::RequestUpdate, iid, Body::Response(Response::RequestUpdate(r)))
+    rsp(Command::RequestUpdate, iid, Body::RequestUpdateResponse(r))
 }
 
 /// GetPackageData / GetDeviceMetaData / GetMetaData /
 /// QueryDownstreamIdentifiers / GetDownstreamFirmwareParameters response.
 pub fn transfer_response(cmd: Command, iid: u8, r: TransferResponse<'_>) -> Option<FwMessage<'_>> {
     let body = match cmd {
-        Command::GetPackageData => Response::GetPackageData(r),
-        Command::GetDeviceMetaData => Response::GetDeviceMetaData(r),
-        Command::GetMetaData => Response::GetMetaData(r),
-        Command::QueryDownstreamIdentifiers => Response::QueryDownstreamIdentifiers(r),
-        Command::GetDownstreamFirmwareParameters => Response::GetDownstreamFirmwareParameters(r),
+        Command::GetPackageData => Body::GetPackageDataResponse(r),
+        Command::GetDeviceMetaData => Body::GetDeviceMetaDataResponse(r),
+        Command::GetMetaData => Body::GetMetaDataResponse(r),
+        Command::QueryDownstreamIdentifiers => Body::QueryDownstreamIdentifiersResponse(r),
+        Command::GetDownstreamFirmwareParameters => Body::GetDownstreamFirmwareParametersResponse(r),
         _ => return None,
     };
-    Some(rsp(cmd, iid, Body::Response(body)))
+    Some(rsp(cmd, iid, body))
 }
 
 pub fn pass_component_table_response(iid: u8, response: u8, code: u8) -> FwMessage<'static> {
@@ -176,35 +179,35 @@ pub fn pass_component_table_response(iid: u8, response: u8, code: u8) -> FwMessa
         component_response: response,
         component_response_code: code,
     };
-    rsp(Command::PassComponentTable, iid, Body::Response(Response::PassComponentTable(r)))
+    rsp(Command::PassComponentTable, iid, Body::PassComponentTableResponse(r))
 }
 
 pub fn update_component_response(iid: u8, r: UpdateComponentResponse) -> FwMessage<'static> {
-    rsp(Command::UpdateComponent, iid, Body::Response(Response::UpdateComponent(r)))
+    rsp(Command::UpdateComponent, iid, Body::UpdateComponentResponse(r))
 }
 
 pub fn request_firmware_data_response(iid: u8, data: &[u8]) -> FwMessage<'_> {
     let r = RequestFirmwareDataResponse {
         component_image_portion: data,
     };
-    rsp(Command::RequestFirmwareData, iid, Body::Response(Response::RequestFirmwareData(r)))
+    rsp(Command::RequestFirmwareData, iid, Body::RequestFirmwareDataResponse(r))
 }
 
 /// TransferComplete / VerifyComplete / ApplyComplete /
 /// CancelUpdateComponent success response (no data).
 pub fn empty_response(cmd: Command, iid: u8) -> FwMessage<'static> {
-    rsp(cmd, iid, Body::Empty)
+    rsp(cmd, iid, Body::NoData)
 }
 
 pub fn activate_firmware_response(iid: u8, estimated_seconds: u16) -> FwMessage<'static> {
     let r = ActivateFirmwareResponse {
         estimated_time_for_self_contained_activation: estimated_seconds,
     };
-    rsp(Command::ActivateFirmware, iid, Body::Response(Response::ActivateFirmware(r)))
+    rsp(Command::ActivateFirmware, iid, Body::ActivateFirmwareResponse(r))
 }
 
 pub fn get_status_response(iid: u8, r: GetStatusResponse) -> FwMessage<'static> {
-    rsp(Command::GetStatus, iid, Body::Response(Response::GetStatus(r)))
+    rsp(Command::GetStatus, iid, Body::GetStatusResponse(r))
 }
 
 pub fn cancel_update_response(iid: u8, non_functioning: bool, bitmap: u64) -> FwMessage<'static> {
@@ -212,5 +215,5 @@ pub fn cancel_update_response(iid: u8, non_functioning: bool, bitmap: u64) -> Fw
         non_functioning_component_indication: non_functioning.into(),
         non_functioning_component_bitmap: bitmap,
     };
-    rsp(Command::CancelUpdate, iid, Body::Response(Response::CancelUpdate(r)))
+    rsp(Command::CancelUpdate, iid, Body::CancelUpdateResponse(r))
 }

@@ -23,11 +23,14 @@
 //! code (requests) or the completion code (responses); offsets are relative
 //! to it.
 //!
-//! Decoding policy: a response whose completion code is not SUCCESS carries
-//! no defined data (`Empty`, or `Raw` if bytes are present); commands without
-//! data decode to `Empty` and reject extra bytes; unknown commands are `Raw`;
-//! truncated or inconsistent bodies and trailing bytes are an `Err` (the
-//! PLDM layer turns it into `Body::Malformed`, keeping the header).
+//! Decoding follows the per-type module contract of `pldm::body`:
+//! [`Body::parse`] returns `None` for commands it does not decode and for
+//! non-SUCCESS responses (DSP0240 error responses carry only the completion
+//! code), `Some(Err)` for truncated or inconsistent data (the PLDM layer
+//! keeps it as `Body::Malformed`), else the typed body and the bytes used;
+//! bytes after that are trailing and reported by the dispatcher. Commands
+//! without data decode to `Body::NoData`. [`FwMessage`] is a standalone
+//! strict decoder for builders, tests and tools.
 
 use core::fmt;
 
@@ -285,14 +288,11 @@ pub fn command_name(cmd: u8) -> Option<&'static str> {
     Command::from_value(cmd).name()
 }
 
-/// Name of a completion code: generic (DSP0240) or firmware-update specific.
+/// Name of a firmware-update specific completion code (0x80–0x93; the
+/// generic DSP0240 codes are named by the PLDM dispatcher).
 pub fn completion_code_name(cmd: u8, cc: u8) -> Option<&'static str> {
     let _ = cmd;
-    if cc >= 0x80 {
-        FwCompletionCode::from_value(cc).name()
-    } else {
-        CompletionCode::from_value(cc).name()
-    }
+    FwCompletionCode::from_value(cc).name()
 }
 
 /// UpdateComponent ComponentCompatibilityResponseCode names (libpldm).
@@ -404,9 +404,6 @@ pub fn pairing(h: &Header) -> Option<Pairing> {
     })
 }
 
-fn trunc_at(e: Error, base: usize) -> Error {
-    e.shift(base)
-}
 
 // ---------------------------------------------------------------------------
 // Fixed-layout bodies
@@ -558,27 +555,27 @@ fn name_or<'n>(n: Option<&'n str>) -> &'n str {
 
 fixed_part!(TransferRequest, |s, w| write!(
     w,
-    " / handle={:#x} {}",
+    "handle={:#x} {}",
     s.data_transfer_handle,
     name_or(transfer_operation_flag_name(s.transfer_operation_flag))
 ));
 fixed_part!(RequestFirmwareDataRequest, |s, w| write!(
     w,
-    " / offset={} length={}",
+    "offset={} length={}",
     s.offset, s.length
 ));
 fixed_part!(TransferCompleteRequest, |s, w| write!(
     w,
-    " / {}",
+    "{}",
     name_or(transfer_result_name(s.transfer_result))
 ));
 fixed_part!(VerifyCompleteRequest, |s, w| write!(
     w,
-    " / {}",
+    "{}",
     name_or(verify_result_name(s.verify_result))
 ));
 fixed_part!(ApplyCompleteRequest, |s, w| {
-    write!(w, " / {}", name_or(apply_result_name(s.apply_result)))?;
+    write!(w, "{}", name_or(apply_result_name(s.apply_result)))?;
     if s.component_activation_methods_modification != 0 {
         write!(
             w,
@@ -590,28 +587,28 @@ fixed_part!(ApplyCompleteRequest, |s, w| {
 });
 fixed_part!(ActivateFirmwareRequest, |s, w| write!(
     w,
-    " / self_contained={}",
+    "self_contained={}",
     s.self_contained_activation_request
 ));
 fixed_part!(ActivateFirmwareResponse, |s, w| write!(
     w,
-    " / estimated {}s",
+    "estimated {}s",
     s.estimated_time_for_self_contained_activation
 ));
 fixed_part!(RequestUpdateResponse, |s, w| write!(
     w,
-    " / metadata_len={} get_package_data={}",
+    "metadata_len={} get_package_data={}",
     s.firmware_device_meta_data_length, s.fd_will_send_get_package_data_command
 ));
 fixed_part!(PassComponentTableResponse, |s, w| write!(
     w,
-    " / {} ({})",
+    "{} ({})",
     name_or(component_response_name(s.component_response)),
     name_or(component_response_code_name(s.component_response_code))
 ));
 fixed_part!(UpdateComponentResponse, |s, w| write!(
     w,
-    " / {} ({}) flags={:#x} wait={}s",
+    "{} ({}) flags={:#x} wait={}s",
     name_or(compatibility_response_name(s.component_compatibility_response)),
     name_or(compatibility_response_code_name(
         s.component_compatibility_response_code
@@ -621,7 +618,7 @@ fixed_part!(UpdateComponentResponse, |s, w| write!(
 ));
 fixed_part!(GetStatusResponse, |s, w| write!(
     w,
-    " / {} (was {}) {} {}%",
+    "{} (was {}) {} {}%",
     FdState::from_value(s.current_state),
     FdState::from_value(s.previous_state),
     AuxState::from_value(s.aux_state),
@@ -629,12 +626,12 @@ fixed_part!(GetStatusResponse, |s, w| write!(
 ));
 fixed_part!(CancelUpdateResponse, |s, w| write!(
     w,
-    " / non_functioning={} bitmap={:#x}",
+    "non_functioning={} bitmap={:#x}",
     s.non_functioning_component_indication, s.non_functioning_component_bitmap
 ));
 fixed_part!(QueryDownstreamDevicesResponse, |s, w| write!(
     w,
-    " / supported={} devices={}/{}",
+    "supported={} devices={}/{}",
     s.downstream_device_update_supported,
     s.number_of_downstream_devices,
     s.max_number_of_downstream_devices
@@ -672,7 +669,7 @@ impl<'a> Part<'a> for TransferResponse<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(
             w,
-            " / next={:#x} {} {} bytes",
+            "next={:#x} {} {} bytes",
             self.next_data_transfer_handle,
             name_or(transfer_flag_name(self.transfer_flag)),
             self.portion.len()
@@ -718,7 +715,7 @@ impl<'a> Part<'a> for RequestFirmwareDataResponse<'a> {
         self.component_image_portion.len()
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, " / {} bytes", self.component_image_portion.len())
+        write!(w, "{} bytes", self.component_image_portion.len())
     }
     fn describe(&self, v: &mut dyn Visitor) {
         v.field(&Field::new(
@@ -769,13 +766,13 @@ impl<'a> Part<'a> for QueryDeviceIdentifiersResponse<'a> {
         5 + self.descriptors.raw.len()
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        w.write_str(" /")?;
+        
         let mut any = false;
         for (_, d) in self.descriptors.iter() {
             write!(
                 w,
-                "{} {}={}",
-                if any { "," } else { "" },
+                "{}{}={}",
+                if any { ", " } else { "" },
                 d.descriptor_type
                     .name()
                     .unwrap_or("descriptor"),
@@ -784,7 +781,7 @@ impl<'a> Part<'a> for QueryDeviceIdentifiersResponse<'a> {
             any = true;
         }
         if !any {
-            w.write_str(" no descriptors")?;
+            w.write_str("no descriptors")?;
         }
         Ok(())
     }
@@ -1112,7 +1109,7 @@ impl<'a> Part<'a> for GetFirmwareParametersResponse<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(
             w,
-            " / active \"{}\" pending \"{}\" components={}",
+            "active \"{}\" pending \"{}\" components={}",
             self.active_component_image_set_version,
             self.pending_component_image_set_version,
             self.component_parameter_table.count
@@ -1213,7 +1210,7 @@ impl<'a> Part<'a> for RequestUpdateRequest<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(
             w,
-            " / \"{}\" components={} max_transfer={} outstanding={} package_data={}",
+            "\"{}\" components={} max_transfer={} outstanding={} package_data={}",
             self.component_image_set_version,
             self.number_of_components,
             self.maximum_transfer_size,
@@ -1295,7 +1292,7 @@ impl<'a> Part<'a> for PassComponentTableRequest<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(
             w,
-            " / {} component {:#06x} ({}) \"{}\" stamp={:#x}",
+            "{} component {:#06x} ({}) \"{}\" stamp={:#x}",
             name_or(transfer_flag_name(self.transfer_flag)),
             self.component_identifier,
             name_or(classification_name(self.component_classification)),
@@ -1406,7 +1403,7 @@ impl<'a> Part<'a> for UpdateComponentRequest<'a> {
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         write!(
             w,
-            " / component {:#06x} ({}) \"{}\" size={} flags={:#x}",
+            "component {:#06x} ({}) \"{}\" size={} flags={:#x}",
             self.component_identifier,
             name_or(classification_name(self.component_classification)),
             self.component_version,
@@ -1448,218 +1445,165 @@ impl<'a> Part<'a> for UpdateComponentRequest<'a> {
 }
 
 // ---------------------------------------------------------------------------
-// Request / Response / Body
+// Body (per-type module contract of `pldm::body`)
 // ---------------------------------------------------------------------------
 
-macro_rules! part_enum {
-    ($(#[$m:meta])* $name:ident { $($var:ident($ty:ty)),* $(,)? }) => {
-        $(#[$m])*
+macro_rules! fw_body {
+    (
+        none: [$(($nrq:literal, $ncmd:ident)),* $(,)?],
+        typed: [$(($rq:literal, $c:ident) => $var:ident($ty:ty)),* $(,)?] $(,)?
+    ) => {
+        /// Decoded firmware update data: one variant per command and
+        /// direction that carries data, `NoData` for those that do not.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
         #[non_exhaustive]
-        pub enum $name<'a> {
-            $( $var($ty), )*
+        pub enum Body<'a> {
+            /// A command whose data in this direction is empty.
+            NoData,
+            $(
+                #[doc = concat!("`", stringify!($c), "` data.")]
+                $var($ty),
+            )*
         }
 
-        impl<'a> $name<'a> {
-            /// Decode the data of `command`; `None` when the command has no
-            /// typed data in this direction.
-            pub fn parse(command: Command, data: &'a [u8]) -> Option<Result<Self>> {
-                Some(match command {
-                    $( Command::$var => <$ty as Part<'a>>::parse(data).map($name::$var), )*
+        impl<'a> Body<'a> {
+            /// Decode `data` (after the command code / completion code) for
+            /// `header`'s command and direction: `None` when not decoded
+            /// here (unknown commands, non-SUCCESS responses), `Some(Err)`
+            /// for truncated or inconsistent data, else the body and the
+            /// bytes it used (bytes after that are trailing).
+            pub fn parse(header: &Header, data: &'a [u8]) -> Option<Result<(Self, usize)>> {
+                if !header.rq && header.completion_code != Some(0) {
+                    return None;
+                }
+                let _ = data;
+                Some(match (header.rq, Command::from_value(header.command)) {
+                    $(($nrq, Command::$ncmd) => Ok((Body::NoData, 0)),)*
+                    $(($rq, Command::$c) => {
+                        let mut r = Reader::new(data);
+                        <$ty as Part<'a>>::read(&mut r).map(|b| (Body::$var(b), r.pos()))
+                    })*
                     _ => return None,
                 })
             }
-            /// The command this body belongs to.
-            pub fn command(&self) -> Command {
-                match self { $( $name::$var(_) => Command::$var, )* }
+
+            /// The command this body belongs to (`None` for `NoData`).
+            pub fn command(&self) -> Option<Command> {
+                match self {
+                    Body::NoData => None,
+                    $(Body::$var(_) => Some(Command::$c),)*
+                }
             }
+
+            /// `true` for request data (`None` for `NoData`).
+            pub fn is_request(&self) -> Option<bool> {
+                match self {
+                    Body::NoData => None,
+                    $(Body::$var(_) => Some($rq),)*
+                }
+            }
+
+            /// A problem inside decoded data (none: every check is a decode error).
+            pub fn problem(&self) -> Option<Error> {
+                None
+            }
+
+            /// Encoded length.
             pub fn buffer_len(&self) -> usize {
-                match self { $( $name::$var(b) => b.buffer_len(), )* }
+                match self {
+                    Body::NoData => 0,
+                    $(Body::$var(b) => b.buffer_len(),)*
+                }
             }
+
+            /// Encode into the start of `buf`.
             pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
-                match self { $( $name::$var(b) => b.emit_bytes(buf), )* }
+                match self {
+                    Body::NoData => Ok(0),
+                    $(Body::$var(b) => b.emit_bytes(buf),)*
+                }
             }
+
+            /// Summary text without a leading separator.
             pub fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-                match self { $( $name::$var(b) => b.summary(w), )* }
+                match self {
+                    Body::NoData => Ok(()),
+                    $(Body::$var(b) => b.summary(w),)*
+                }
             }
+
+            /// Field walk (offsets from the data start).
             pub fn describe(&self, v: &mut dyn Visitor) {
-                match self { $( $name::$var(b) => b.describe(v), )* }
+                match self {
+                    Body::NoData => {}
+                    $(Body::$var(b) => b.describe(v),)*
+                }
             }
         }
     };
 }
 
-part_enum!(
-    /// Typed request data, one variant per command that has any.
-    Request {
-        QueryDownstreamIdentifiers(TransferRequest),
-        GetDownstreamFirmwareParameters(TransferRequest),
-        RequestUpdate(RequestUpdateRequest<'a>),
-        GetPackageData(TransferRequest),
-        GetDeviceMetaData(TransferRequest),
-        PassComponentTable(PassComponentTableRequest<'a>),
-        UpdateComponent(UpdateComponentRequest<'a>),
-        RequestFirmwareData(RequestFirmwareDataRequest),
-        TransferComplete(TransferCompleteRequest),
-        VerifyComplete(VerifyCompleteRequest),
-        ApplyComplete(ApplyCompleteRequest),
-        GetMetaData(TransferRequest),
-        ActivateFirmware(ActivateFirmwareRequest),
-    }
-);
-
-part_enum!(
-    /// Typed response data (completion code SUCCESS).
-    Response {
-        QueryDeviceIdentifiers(QueryDeviceIdentifiersResponse<'a>),
-        GetFirmwareParameters(GetFirmwareParametersResponse<'a>),
-        QueryDownstreamDevices(QueryDownstreamDevicesResponse),
-        QueryDownstreamIdentifiers(TransferResponse<'a>),
-        GetDownstreamFirmwareParameters(TransferResponse<'a>),
-        RequestUpdate(RequestUpdateResponse),
-        GetPackageData(TransferResponse<'a>),
-        GetDeviceMetaData(TransferResponse<'a>),
-        PassComponentTable(PassComponentTableResponse),
-        UpdateComponent(UpdateComponentResponse),
-        RequestFirmwareData(RequestFirmwareDataResponse<'a>),
-        GetMetaData(TransferResponse<'a>),
-        ActivateFirmware(ActivateFirmwareResponse),
-        GetStatus(GetStatusResponse),
-        CancelUpdate(CancelUpdateResponse),
-    }
-);
-
-/// Commands whose request carries no data.
-const NO_DATA_REQUESTS: &[Command] = &[
-    Command::QueryDeviceIdentifiers,
-    Command::GetFirmwareParameters,
-    Command::QueryDownstreamDevices,
-    Command::GetStatus,
-    Command::CancelUpdateComponent,
-    Command::CancelUpdate,
-];
-
-/// Commands whose (successful) response carries no data beyond the cc.
-const NO_DATA_RESPONSES: &[Command] = &[
-    Command::TransferComplete,
-    Command::VerifyComplete,
-    Command::ApplyComplete,
-    Command::CancelUpdateComponent,
-];
-
-/// Decoded firmware update request or response data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Body<'a> {
-    /// No data (no-data commands; error responses).
-    Empty,
-    /// Typed request data.
-    Request(Request<'a>),
-    /// Typed response data.
-    Response(Response<'a>),
-    /// Data this version does not decode (unknown commands, error responses
-    /// with data, the DSP0267 1.2+ pending-image activation commands).
-    Raw(&'a [u8]),
+fw_body! {
+    none: [
+        (true, QueryDeviceIdentifiers),
+        (true, GetFirmwareParameters),
+        (true, QueryDownstreamDevices),
+        (true, GetStatus),
+        (true, CancelUpdateComponent),
+        (true, CancelUpdate),
+        (false, TransferComplete),
+        (false, VerifyComplete),
+        (false, ApplyComplete),
+        (false, CancelUpdateComponent),
+    ],
+    typed: [
+        (false, QueryDeviceIdentifiers) => QueryDeviceIdentifiersResponse(QueryDeviceIdentifiersResponse<'a>),
+        (false, GetFirmwareParameters) => GetFirmwareParametersResponse(GetFirmwareParametersResponse<'a>),
+        (false, QueryDownstreamDevices) => QueryDownstreamDevicesResponse(QueryDownstreamDevicesResponse),
+        (true, QueryDownstreamIdentifiers) => QueryDownstreamIdentifiersRequest(TransferRequest),
+        (false, QueryDownstreamIdentifiers) => QueryDownstreamIdentifiersResponse(TransferResponse<'a>),
+        (true, GetDownstreamFirmwareParameters) => GetDownstreamFirmwareParametersRequest(TransferRequest),
+        (false, GetDownstreamFirmwareParameters) => GetDownstreamFirmwareParametersResponse(TransferResponse<'a>),
+        (true, RequestUpdate) => RequestUpdateRequest(RequestUpdateRequest<'a>),
+        (false, RequestUpdate) => RequestUpdateResponse(RequestUpdateResponse),
+        (true, GetPackageData) => GetPackageDataRequest(TransferRequest),
+        (false, GetPackageData) => GetPackageDataResponse(TransferResponse<'a>),
+        (true, GetDeviceMetaData) => GetDeviceMetaDataRequest(TransferRequest),
+        (false, GetDeviceMetaData) => GetDeviceMetaDataResponse(TransferResponse<'a>),
+        (true, PassComponentTable) => PassComponentTableRequest(PassComponentTableRequest<'a>),
+        (false, PassComponentTable) => PassComponentTableResponse(PassComponentTableResponse),
+        (true, UpdateComponent) => UpdateComponentRequest(UpdateComponentRequest<'a>),
+        (false, UpdateComponent) => UpdateComponentResponse(UpdateComponentResponse),
+        (true, RequestFirmwareData) => RequestFirmwareDataRequest(RequestFirmwareDataRequest),
+        (false, RequestFirmwareData) => RequestFirmwareDataResponse(RequestFirmwareDataResponse<'a>),
+        (true, TransferComplete) => TransferCompleteRequest(TransferCompleteRequest),
+        (true, VerifyComplete) => VerifyCompleteRequest(VerifyCompleteRequest),
+        (true, ApplyComplete) => ApplyCompleteRequest(ApplyCompleteRequest),
+        (true, GetMetaData) => GetMetaDataRequest(TransferRequest),
+        (false, GetMetaData) => GetMetaDataResponse(TransferResponse<'a>),
+        (true, ActivateFirmware) => ActivateFirmwareRequest(ActivateFirmwareRequest),
+        (false, ActivateFirmware) => ActivateFirmwareResponse(ActivateFirmwareResponse),
+        (false, GetStatus) => GetStatusResponse(GetStatusResponse),
+        (false, CancelUpdate) => CancelUpdateResponse(CancelUpdateResponse),
+    ],
 }
 
-impl<'a> Body<'a> {
-    /// Decode `data` for the header's command and direction.
-    pub fn parse(h: &Header, data: &'a [u8]) -> Result<Self> {
-        let cmd = Command::from_value(h.command);
-        let raw = || {
-            if data.is_empty() {
-                Body::Empty
-            } else {
-                Body::Raw(data)
-            }
-        };
-        if h.rq {
-            if NO_DATA_REQUESTS.contains(&cmd) {
-                return Reader::new(data).finish().map(|_| Body::Empty);
-            }
-            match Request::parse(cmd, data) {
-                Some(r) => r.map(Body::Request),
-                None => Ok(raw()),
-            }
-        } else {
-            if h.completion_code != Some(0) {
-                return Ok(raw());
-            }
-            if NO_DATA_RESPONSES.contains(&cmd) {
-                return Reader::new(data).finish().map(|_| Body::Empty);
-            }
-            match Response::parse(cmd, data) {
-                Some(r) => r.map(Body::Response),
-                None => Ok(raw()),
-            }
-        }
-    }
-
-    /// A problem in a decoded body (none: decode errors are returned by `parse`).
-    pub fn problem(&self) -> Option<Error> {
-        None
-    }
-
-    /// Encoded length.
-    pub fn buffer_len(&self) -> usize {
-        match self {
-            Body::Empty => 0,
-            Body::Request(r) => r.buffer_len(),
-            Body::Response(r) => r.buffer_len(),
-            Body::Raw(d) => d.len(),
-        }
-    }
-
-    /// Encode into `buf`.
-    pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
-        match self {
-            Body::Empty => Ok(0),
-            Body::Request(r) => r.emit_bytes(buf),
-            Body::Response(r) => r.emit_bytes(buf),
-            Body::Raw(d) => {
-                let avail = buf.len();
-                let b = buf
-                    .get_mut(..d.len())
-                    .ok_or(Error::buffer_too_small(Layer::Pldm, d.len(), avail))?;
-                b.copy_from_slice(d);
-                Ok(d.len())
-            }
-        }
-    }
-
-    /// Append the body's summary (" / ..." when non-empty).
-    pub fn summary(&self, _h: &Header, w: &mut dyn fmt::Write) -> fmt::Result {
-        match self {
-            Body::Empty => Ok(()),
-            Body::Request(r) => r.summary(w),
-            Body::Response(r) => r.summary(w),
-            Body::Raw(d) => write!(w, " / data={}", HexBytes(d)),
-        }
-    }
-
-    /// Hand the body's fields to `v` (offsets from the data start).
-    pub fn describe(&self, _h: &Header, v: &mut dyn Visitor) {
-        match self {
-            Body::Empty => {}
-            Body::Request(r) => r.describe(v),
-            Body::Response(r) => r.describe(v),
-            Body::Raw(d) => v.field(&Field::new("data", 0, d.len(), Value::Bytes(d))),
-        }
-    }
-}
-
-/// A whole type-5 message decoded without the PLDM dispatcher (for tests
-/// and tools until dispatch lands): header plus [`Body`].
+/// A whole type-5 message decoded without the PLDM dispatcher (builders,
+/// tests and tools until dispatch is wired): header, typed body (`None`
+/// for commands or error responses not decoded here) and the bytes after
+/// the typed body (all data when `body` is `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FwMessage<'a> {
     pub header: Header,
-    pub body: Body<'a>,
+    pub body: Option<Body<'a>>,
+    pub extra: &'a [u8],
 }
 
 impl<'a> FwMessage<'a> {
-    /// Decode from the MCTP type byte. The PLDM type must be 5.
+    /// Decode from the MCTP type byte. The PLDM type must be 5; a typed
+    /// body followed by extra bytes is a `Trailing` error (strict).
     pub fn parse(msg: &'a [u8]) -> Result<Self> {
         let header = Header::parse(msg)?;
         if header.pldm_type != PldmType::FirmwareUpdate {
@@ -1672,24 +1616,49 @@ impl<'a> FwMessage<'a> {
             ));
         }
         let off = header.data_offset();
-        let body = Body::parse(&header, msg.get(off..).unwrap_or(&[]))
-            .map_err(|e| trunc_at(e, off))?;
-        Ok(FwMessage { header, body })
+        let data = msg.get(off..).unwrap_or(&[]);
+        match Body::parse(&header, data) {
+            None => Ok(FwMessage {
+                header,
+                body: None,
+                extra: data,
+            }),
+            Some(Err(e)) => Err(e.shift(off)),
+            Some(Ok((b, n))) => {
+                if n < data.len() {
+                    return Err(Error {
+                        layer: Layer::Pldm,
+                        offset: off + n,
+                        kind: ErrorKind::Trailing {
+                            extra: data.len() - n,
+                        },
+                    });
+                }
+                Ok(FwMessage {
+                    header,
+                    body: Some(b),
+                    extra: &[],
+                })
+            }
+        }
     }
 
     /// Bytes `emit_bytes` writes.
     pub fn buffer_len(&self) -> usize {
-        self.header.buffer_len() + self.body.buffer_len()
+        self.header.buffer_len() + self.body.map_or(0, |b| b.buffer_len()) + self.extra.len()
     }
 
-    /// Encode header and body from the MCTP type byte.
+    /// Encode header, body and extra bytes from the MCTP type byte.
     pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
         let n = self.buffer_len();
         if buf.len() < n {
             return Err(Error::buffer_too_small(Layer::Pldm, n, buf.len()));
         }
-        let h = self.header.emit_bytes(buf)?;
-        self.body.emit_bytes(&mut buf[h..n])?;
+        let mut at = self.header.emit_bytes(buf)?;
+        if let Some(b) = &self.body {
+            at += b.emit_bytes(&mut buf[at..n])?;
+        }
+        buf[at..n].copy_from_slice(self.extra);
         Ok(n)
     }
 
@@ -1705,5 +1674,56 @@ impl<'a> FwMessage<'a> {
     /// The pairing key.
     pub fn pairing(&self) -> Option<Pairing> {
         pairing(&self.header)
+    }
+
+    /// One-line summary in the PLDM layer's style.
+    pub fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        let h = &self.header;
+        match command_name(h.command) {
+            Some(n) => write!(w, "PLDM {n}")?,
+            None => write!(w, "PLDM type 5 cmd {:#04x}", h.command)?,
+        }
+        if h.rq {
+            write!(w, " req iid={}", h.instance_id)?;
+        } else {
+            let cc = h.completion_code.unwrap_or(0);
+            write!(w, " rsp iid={}", h.instance_id)?;
+            match CompletionCode::from_value(cc)
+                .name()
+                .or_else(|| completion_code_name(h.command, cc))
+            {
+                Some(n) => write!(w, " {n}")?,
+                None => write!(w, " cc={cc:#04x}")?,
+            }
+        }
+        let mut s = Sep { w, started: false };
+        if let Some(b) = &self.body {
+            b.summary(&mut s)?;
+        }
+        if !self.extra.is_empty() {
+            if !s.started {
+                s.w.write_str(" / ")?;
+            } else {
+                s.w.write_str(" ")?;
+            }
+            write!(s.w, "data={}", HexBytes(self.extra))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes " / " before the first text a body writes.
+struct Sep<'w> {
+    w: &'w mut dyn fmt::Write,
+    started: bool,
+}
+
+impl fmt::Write for Sep<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if !self.started && !s.is_empty() {
+            self.w.write_str(" / ")?;
+            self.started = true;
+        }
+        self.w.write_str(s)
     }
 }
