@@ -101,9 +101,6 @@ impl<'a> Writer<'a> {
             overflow: false,
         }
     }
-    pub(crate) const fn pos(&self) -> usize {
-        self.pos
-    }
     pub(crate) fn put(&mut self, bytes: &[u8]) {
         let end = self.pos + bytes.len();
         match self.buf.get_mut(self.pos..end) {
@@ -116,20 +113,6 @@ impl<'a> Writer<'a> {
         let mut tmp = [0u8; 8];
         v.to_le(&mut tmp);
         self.put(&tmp[..T::SIZE]);
-    }
-    /// Patch a little-endian value at an earlier position.
-    pub(crate) fn patch<T: Le>(&mut self, at: usize, v: T) {
-        let mut tmp = [0u8; 8];
-        v.to_le(&mut tmp);
-        match self.buf.get_mut(at..at + T::SIZE) {
-            Some(d) => d.copy_from_slice(&tmp[..T::SIZE]),
-            None => self.overflow = true,
-        }
-    }
-    /// Bytes written so far (clamped to the buffer).
-    pub(crate) fn written(&self) -> &[u8] {
-        let n = self.pos.min(self.buf.len());
-        &self.buf[..n]
     }
 }
 
