@@ -1727,3 +1727,7 @@ impl fmt::Write for Sep<'_> {
         self.w.write_str(s)
     }
 }
+
+#[cfg(test)]
+#[path = "../fw_tests.rs"]
+mod tests;
