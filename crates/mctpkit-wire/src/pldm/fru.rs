@@ -720,3 +720,7 @@ fru_body! {
         (false, GetFruRecordByOption) => GetFruRecordByOptionResponse(TablePortion<'a>),
     ],
 }
+
+#[cfg(test)]
+#[path = "fru_tests.rs"]
+mod tests;
