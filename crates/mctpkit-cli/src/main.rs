@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod analyze;
 mod decode;
+mod pldm;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
 #[derive(Parser, Debug)]
@@ -21,6 +22,8 @@ enum Command {
     Decode(decode::Args),
     /// Analyse a capture: reassemble messages, report findings, statistics.
     Analyze(analyze::Args),
+    /// PLDM tools (firmware update packages).
+    Pldm(pldm::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(a) => decode::run(a),
         Command::Analyze(a) => analyze::run(a),
+        Command::Pldm(a) => pldm::run(a),
     };
     match result {
         Ok(code) => code,

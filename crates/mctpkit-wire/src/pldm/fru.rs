@@ -373,7 +373,11 @@ impl<'a> Record<'a> {
     pub fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
         let n = self.buffer_len();
         if buf.len() < n {
-            return Err(Error::buffer_too_small(crate::error::Layer::Pldm, n, buf.len()));
+            return Err(Error::buffer_too_small(
+                crate::error::Layer::Pldm,
+                n,
+                buf.len(),
+            ));
         }
         let mut w = Writer::new(&mut buf[..n]);
         w.le(self.record_set_identifier);
@@ -411,8 +415,13 @@ impl<'a> Record<'a> {
             Value::Uint(self.record_set_identifier.into()),
         ));
         v.field(
-            &Field::new("record_type", at + 2, 1, Value::Uint(self.record_type.into()))
-                .meaning(record_type_name(self.record_type)),
+            &Field::new(
+                "record_type",
+                at + 2,
+                1,
+                Value::Uint(self.record_type.into()),
+            )
+            .meaning(record_type_name(self.record_type)),
         );
         v.field(&Field::new(
             "number_of_fru_fields",
@@ -421,10 +430,20 @@ impl<'a> Record<'a> {
             Value::Uint(self.number_of_fields.into()),
         ));
         v.field(
-            &Field::new("encoding_type", at + 4, 1, Value::Uint(self.encoding_type.into()))
-                .meaning(encoding_name(self.encoding_type)),
+            &Field::new(
+                "encoding_type",
+                at + 4,
+                1,
+                Value::Uint(self.encoding_type.into()),
+            )
+            .meaning(encoding_name(self.encoding_type)),
         );
-        v.begin("fields", Group::List, at + RECORD_HEADER_LEN, self.fields_raw.len());
+        v.begin(
+            "fields",
+            Group::List,
+            at + RECORD_HEADER_LEN,
+            self.fields_raw.len(),
+        );
         for (off, fld) in self.fields() {
             let o = at + off;
             v.begin("field", Group::ListItem, o, 2 + fld.value.len());
@@ -554,11 +573,21 @@ impl<'a> RecordTable<'a> {
         v.end();
         if pos < self.records.len() {
             let rest = &self.records[pos..];
-            v.field(&Field::new("undecoded", at + pos, rest.len(), Value::Bytes(rest)));
+            v.field(&Field::new(
+                "undecoded",
+                at + pos,
+                rest.len(),
+                Value::Bytes(rest),
+            ));
         }
         if let Some(c) = self.checksum {
             let p = at + self.records.len();
-            v.field(&Field::new("pad", p, self.pad.len(), Value::Bytes(self.pad)));
+            v.field(&Field::new(
+                "pad",
+                p,
+                self.pad.len(),
+                Value::Bytes(self.pad),
+            ));
             v.field(&Field::new(
                 "checksum",
                 p + self.pad.len(),
@@ -605,9 +634,17 @@ pub fn encode_record(
     fields: &[FruField<'_>],
     buf: &mut [u8],
 ) -> Result<usize> {
-    let n = RECORD_HEADER_LEN + fields.iter().map(|f| 2 + f.value.len().min(255)).sum::<usize>();
+    let n = RECORD_HEADER_LEN
+        + fields
+            .iter()
+            .map(|f| 2 + f.value.len().min(255))
+            .sum::<usize>();
     if buf.len() < n {
-        return Err(Error::buffer_too_small(crate::error::Layer::Pldm, n, buf.len()));
+        return Err(Error::buffer_too_small(
+            crate::error::Layer::Pldm,
+            n,
+            buf.len(),
+        ));
     }
     let mut w = Writer::new(buf);
     w.le(record_set_identifier);

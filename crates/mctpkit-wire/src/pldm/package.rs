@@ -123,14 +123,25 @@ pub struct DeviceRecord<'a> {
 }
 
 impl<'a> DeviceRecord<'a> {
-    fn read(r: &mut Reader<'a>, base: usize, bitmap_bytes: usize, rev: u8, downstream: bool) -> Result<Self> {
+    fn read(
+        r: &mut Reader<'a>,
+        base: usize,
+        bitmap_bytes: usize,
+        rev: u8,
+        downstream: bool,
+    ) -> Result<Self> {
         let at = r.pos();
         let record_length: u16 = r.le()?;
         let body = r
             .take(usize::from(record_length).saturating_sub(2))
             .map_err(|e| e.shift(base))?;
         if record_length < 2 {
-            return Err(mismatch(base + at, "record_length", record_length.into(), 2));
+            return Err(mismatch(
+                base + at,
+                "record_length",
+                record_length.into(),
+                2,
+            ));
         }
         let mut q = Reader::new(body);
         let inner = base + at + 2;
@@ -358,7 +369,13 @@ impl<'a> Package<'a> {
         usize::from(self.header.component_bitmap_bit_length).div_ceil(8)
     }
 
-    fn records(&self, raw: &'a [u8], at: usize, n: usize, downstream: bool) -> impl Iterator<Item = DeviceRecord<'a>> + 'a {
+    fn records(
+        &self,
+        raw: &'a [u8],
+        at: usize,
+        n: usize,
+        downstream: bool,
+    ) -> impl Iterator<Item = DeviceRecord<'a>> + 'a {
         let mut r = Reader::new(raw);
         let (bb, layout) = (self.bitmap_bytes(), self.layout());
         (0..n).map_while(move |_| DeviceRecord::read(&mut r, at, bb, layout, downstream).ok())
@@ -366,7 +383,12 @@ impl<'a> Package<'a> {
 
     /// Firmware device identification records.
     pub fn devices(&self) -> impl Iterator<Item = DeviceRecord<'a>> + 'a {
-        self.records(self.devices, self.devices_at, self.device_count.into(), false)
+        self.records(
+            self.devices,
+            self.devices_at,
+            self.device_count.into(),
+            false,
+        )
     }
 
     /// Downstream device identification records (1.1+; empty before).
@@ -530,7 +552,13 @@ mod encode {
         h.extend_from_slice(s.wire_bytes());
     }
 
-    fn put_record(h: &mut Vec<u8>, d: &DeviceSpec<'_>, rev: u8, bitmap_bytes: usize, downstream: bool) {
+    fn put_record(
+        h: &mut Vec<u8>,
+        d: &DeviceSpec<'_>,
+        rev: u8,
+        bitmap_bytes: usize,
+        downstream: bool,
+    ) {
         let start = h.len();
         h.extend_from_slice(&[0, 0]);
         h.push(d.descriptors.len() as u8);

@@ -61,27 +61,47 @@ pub fn request_update_request(iid: u8, r: RequestUpdateRequest<'_>) -> FwMessage
     req(Command::RequestUpdate, iid, Body::RequestUpdateRequest(r))
 }
 
-pub fn get_device_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) -> FwMessage<'static> {
+pub fn get_device_meta_data_request(
+    iid: u8,
+    handle: u32,
+    op: TransferOperationFlag,
+) -> FwMessage<'static> {
     let t = TransferRequest {
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
     };
-    req(Command::GetDeviceMetaData, iid, Body::GetDeviceMetaDataRequest(t))
+    req(
+        Command::GetDeviceMetaData,
+        iid,
+        Body::GetDeviceMetaDataRequest(t),
+    )
 }
 
 pub fn pass_component_table_request(iid: u8, r: PassComponentTableRequest<'_>) -> FwMessage<'_> {
-    req(Command::PassComponentTable, iid, Body::PassComponentTableRequest(r))
+    req(
+        Command::PassComponentTable,
+        iid,
+        Body::PassComponentTableRequest(r),
+    )
 }
 
 pub fn update_component_request(iid: u8, r: UpdateComponentRequest<'_>) -> FwMessage<'_> {
-    req(Command::UpdateComponent, iid, Body::UpdateComponentRequest(r))
+    req(
+        Command::UpdateComponent,
+        iid,
+        Body::UpdateComponentRequest(r),
+    )
 }
 
 pub fn activate_firmware_request(iid: u8, self_contained: bool) -> FwMessage<'static> {
     let r = ActivateFirmwareRequest {
         self_contained_activation_request: self_contained.into(),
     };
-    req(Command::ActivateFirmware, iid, Body::ActivateFirmwareRequest(r))
+    req(
+        Command::ActivateFirmware,
+        iid,
+        Body::ActivateFirmwareRequest(r),
+    )
 }
 
 pub fn get_status_request(iid: u8) -> FwMessage<'static> {
@@ -98,7 +118,11 @@ pub fn cancel_update_request(iid: u8) -> FwMessage<'static> {
 
 // --- Firmware Device → Update Agent requests -------------------------------
 
-pub fn get_package_data_request(iid: u8, handle: u32, op: TransferOperationFlag) -> FwMessage<'static> {
+pub fn get_package_data_request(
+    iid: u8,
+    handle: u32,
+    op: TransferOperationFlag,
+) -> FwMessage<'static> {
     let t = TransferRequest {
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
@@ -106,7 +130,11 @@ pub fn get_package_data_request(iid: u8, handle: u32, op: TransferOperationFlag)
     req(Command::GetPackageData, iid, Body::GetPackageDataRequest(t))
 }
 
-pub fn get_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) -> FwMessage<'static> {
+pub fn get_meta_data_request(
+    iid: u8,
+    handle: u32,
+    op: TransferOperationFlag,
+) -> FwMessage<'static> {
     let t = TransferRequest {
         data_transfer_handle: handle,
         transfer_operation_flag: op.value(),
@@ -116,14 +144,22 @@ pub fn get_meta_data_request(iid: u8, handle: u32, op: TransferOperationFlag) ->
 
 pub fn request_firmware_data_request(iid: u8, offset: u32, length: u32) -> FwMessage<'static> {
     let r = RequestFirmwareDataRequest { offset, length };
-    req(Command::RequestFirmwareData, iid, Body::RequestFirmwareDataRequest(r))
+    req(
+        Command::RequestFirmwareData,
+        iid,
+        Body::RequestFirmwareDataRequest(r),
+    )
 }
 
 pub fn transfer_complete_request(iid: u8, result: TransferResult) -> FwMessage<'static> {
     let r = TransferCompleteRequest {
         transfer_result: result.value(),
     };
-    req(Command::TransferComplete, iid, Body::TransferCompleteRequest(r))
+    req(
+        Command::TransferComplete,
+        iid,
+        Body::TransferCompleteRequest(r),
+    )
 }
 
 pub fn verify_complete_request(iid: u8, result: VerifyResult) -> FwMessage<'static> {
@@ -133,7 +169,11 @@ pub fn verify_complete_request(iid: u8, result: VerifyResult) -> FwMessage<'stat
     req(Command::VerifyComplete, iid, Body::VerifyCompleteRequest(r))
 }
 
-pub fn apply_complete_request(iid: u8, result: ApplyResult, activation_methods_modification: u16) -> FwMessage<'static> {
+pub fn apply_complete_request(
+    iid: u8,
+    result: ApplyResult,
+    activation_methods_modification: u16,
+) -> FwMessage<'static> {
     let r = ApplyCompleteRequest {
         apply_result: result.value(),
         component_activation_methods_modification: activation_methods_modification,
@@ -143,16 +183,34 @@ pub fn apply_complete_request(iid: u8, result: ApplyResult, activation_methods_m
 
 // --- Responses -------------------------------------------------------------
 
-pub fn query_device_identifiers_response<'a>(iid: u8, descriptors: Descriptors<'a>) -> FwMessage<'a> {
+pub fn query_device_identifiers_response<'a>(
+    iid: u8,
+    descriptors: Descriptors<'a>,
+) -> FwMessage<'a> {
     let r = QueryDeviceIdentifiersResponse { descriptors };
-    rsp(Command::QueryDeviceIdentifiers, iid, Body::QueryDeviceIdentifiersResponse(r))
+    rsp(
+        Command::QueryDeviceIdentifiers,
+        iid,
+        Body::QueryDeviceIdentifiersResponse(r),
+    )
 }
 
-pub fn get_firmware_parameters_response(iid: u8, r: GetFirmwareParametersResponse<'_>) -> FwMessage<'_> {
-    rsp(Command::GetFirmwareParameters, iid, Body::GetFirmwareParametersResponse(r))
+pub fn get_firmware_parameters_response(
+    iid: u8,
+    r: GetFirmwareParametersResponse<'_>,
+) -> FwMessage<'_> {
+    rsp(
+        Command::GetFirmwareParameters,
+        iid,
+        Body::GetFirmwareParametersResponse(r),
+    )
 }
 
-pub fn request_update_response(iid: u8, meta_data_length: u16, will_send_get_package_data: bool) -> FwMessage<'static> {
+pub fn request_update_response(
+    iid: u8,
+    meta_data_length: u16,
+    will_send_get_package_data: bool,
+) -> FwMessage<'static> {
     let r = RequestUpdateResponse {
         firmware_device_meta_data_length: meta_data_length,
         fd_will_send_get_package_data_command: will_send_get_package_data.into(),
@@ -168,7 +226,9 @@ pub fn transfer_response(cmd: Command, iid: u8, r: TransferResponse<'_>) -> Opti
         Command::GetDeviceMetaData => Body::GetDeviceMetaDataResponse(r),
         Command::GetMetaData => Body::GetMetaDataResponse(r),
         Command::QueryDownstreamIdentifiers => Body::QueryDownstreamIdentifiersResponse(r),
-        Command::GetDownstreamFirmwareParameters => Body::GetDownstreamFirmwareParametersResponse(r),
+        Command::GetDownstreamFirmwareParameters => {
+            Body::GetDownstreamFirmwareParametersResponse(r)
+        }
         _ => return None,
     };
     Some(rsp(cmd, iid, body))
@@ -179,18 +239,30 @@ pub fn pass_component_table_response(iid: u8, response: u8, code: u8) -> FwMessa
         component_response: response,
         component_response_code: code,
     };
-    rsp(Command::PassComponentTable, iid, Body::PassComponentTableResponse(r))
+    rsp(
+        Command::PassComponentTable,
+        iid,
+        Body::PassComponentTableResponse(r),
+    )
 }
 
 pub fn update_component_response(iid: u8, r: UpdateComponentResponse) -> FwMessage<'static> {
-    rsp(Command::UpdateComponent, iid, Body::UpdateComponentResponse(r))
+    rsp(
+        Command::UpdateComponent,
+        iid,
+        Body::UpdateComponentResponse(r),
+    )
 }
 
 pub fn request_firmware_data_response(iid: u8, data: &[u8]) -> FwMessage<'_> {
     let r = RequestFirmwareDataResponse {
         component_image_portion: data,
     };
-    rsp(Command::RequestFirmwareData, iid, Body::RequestFirmwareDataResponse(r))
+    rsp(
+        Command::RequestFirmwareData,
+        iid,
+        Body::RequestFirmwareDataResponse(r),
+    )
 }
 
 /// TransferComplete / VerifyComplete / ApplyComplete /
@@ -203,7 +275,11 @@ pub fn activate_firmware_response(iid: u8, estimated_seconds: u16) -> FwMessage<
     let r = ActivateFirmwareResponse {
         estimated_time_for_self_contained_activation: estimated_seconds,
     };
-    rsp(Command::ActivateFirmware, iid, Body::ActivateFirmwareResponse(r))
+    rsp(
+        Command::ActivateFirmware,
+        iid,
+        Body::ActivateFirmwareResponse(r),
+    )
 }
 
 pub fn get_status_response(iid: u8, r: GetStatusResponse) -> FwMessage<'static> {

@@ -274,6 +274,8 @@ pub struct VersionString<'a> {
     pub bytes: &'a [u8],
 }
 
+// open_enum! does not derive Default.
+#[allow(clippy::derivable_impls)]
 impl Default for StringType {
     fn default() -> Self {
         StringType::Ascii
@@ -319,15 +321,15 @@ impl<'a> VersionString<'a> {
         self.describe_header(v, at, names);
         self.describe_value(v, at + 2, names[2]);
     }
-    pub(crate) fn describe_header(
-        &self,
-        v: &mut dyn Visitor,
-        at: usize,
-        names: [&'static str; 3],
-    ) {
+    pub(crate) fn describe_header(&self, v: &mut dyn Visitor, at: usize, names: [&'static str; 3]) {
         v.field(
-            &Field::new(names[0], at, 1, Value::Uint(self.string_type.value().into()))
-                .meaning(self.string_type.name()),
+            &Field::new(
+                names[0],
+                at,
+                1,
+                Value::Uint(self.string_type.value().into()),
+            )
+            .meaning(self.string_type.name()),
         );
         v.field(&Field::new(
             names[1],
@@ -579,6 +581,7 @@ pub(crate) fn hex(f: &mut fmt::Formatter<'_>, b: &[u8]) -> fmt::Result {
 /// A counted run of descriptors, borrowed; validated when parsed so
 /// iteration cannot fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Descriptors<'a> {
     /// The descriptor bytes.
     pub raw: &'a [u8],

@@ -44,13 +44,11 @@ pub mod builder;
 pub mod common;
 
 pub use common::{
-    encode_descriptors, Descriptor, DescriptorIter, DescriptorType, Descriptors, Part,
-    StringType, Timestamp104, TransferFlag, TransferOperationFlag, VersionString,
+    encode_descriptors, Descriptor, DescriptorIter, DescriptorType, Descriptors, Part, StringType,
+    Timestamp104, TransferFlag, TransferOperationFlag, VersionString,
 };
 
-use common::{
-    le_struct, transfer_flag_name, transfer_operation_flag_name, Reader, Writer,
-};
+use common::{le_struct, transfer_flag_name, transfer_operation_flag_name, Reader, Writer};
 
 open_enum! {
     /// Firmware update commands (DSP0267 Table 12 / libpldm / pldm-fw).
@@ -404,7 +402,6 @@ pub fn pairing(h: &Header) -> Option<Pairing> {
     })
 }
 
-
 // ---------------------------------------------------------------------------
 // Fixed-layout bodies
 // ---------------------------------------------------------------------------
@@ -549,7 +546,7 @@ macro_rules! fixed_part {
     };
 }
 
-fn name_or<'n>(n: Option<&'n str>) -> &'n str {
+fn name_or(n: Option<&str>) -> &str {
     n.unwrap_or("?")
 }
 
@@ -609,7 +606,9 @@ fixed_part!(PassComponentTableResponse, |s, w| write!(
 fixed_part!(UpdateComponentResponse, |s, w| write!(
     w,
     "{} ({}) flags={:#x} wait={}s",
-    name_or(compatibility_response_name(s.component_compatibility_response)),
+    name_or(compatibility_response_name(
+        s.component_compatibility_response
+    )),
     name_or(compatibility_response_code_name(
         s.component_compatibility_response_code
     )),
@@ -766,16 +765,13 @@ impl<'a> Part<'a> for QueryDeviceIdentifiersResponse<'a> {
         5 + self.descriptors.raw.len()
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        
         let mut any = false;
         for (_, d) in self.descriptors.iter() {
             write!(
                 w,
                 "{}{}={}",
                 if any { ", " } else { "" },
-                d.descriptor_type
-                    .name()
-                    .unwrap_or("descriptor"),
+                d.descriptor_type.name().unwrap_or("descriptor"),
                 d
             )?;
             any = true;
@@ -1033,7 +1029,10 @@ pub fn encode_component_parameter_table(
     entries: &[ComponentParameterEntry<'_>],
     buf: &mut [u8],
 ) -> Result<usize> {
-    let n: usize = entries.iter().map(ComponentParameterEntry::buffer_len).sum();
+    let n: usize = entries
+        .iter()
+        .map(ComponentParameterEntry::buffer_len)
+        .sum();
     if buf.len() < n {
         return Err(Error::buffer_too_small(Layer::Pldm, n, buf.len()));
     }
