@@ -39,7 +39,7 @@ use core::fmt;
 
 use crate::error::{Error, ErrorKind, Layer, Result};
 
-use super::firmware_update::common::{Reader, Writer};
+use super::firmware_update::common::Reader;
 use super::firmware_update::{Descriptors, Timestamp104, VersionString};
 
 /// CRC-32 as used by the package checksums.
@@ -438,6 +438,7 @@ mod encode {
     use alloc::vec::Vec;
 
     use super::*;
+    use crate::pldm::firmware_update::common::Writer;
     use crate::pldm::firmware_update::Descriptor;
 
     /// A device record to encode.
