@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod analyze;
 mod craft;
 mod decode;
+mod pldm;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
 #[derive(Parser, Debug)]
@@ -24,6 +25,8 @@ enum Command {
     Analyze(analyze::Args),
     /// Build a packet or message from named fields: hex frames or a pcap.
     Craft(craft::Args),
+    /// PLDM tools (firmware update packages).
+    Pldm(pldm::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Command::Decode(a) => decode::run(a),
         Command::Analyze(a) => analyze::run(a),
         Command::Craft(a) => craft::run(a),
+        Command::Pldm(a) => pldm::run(a),
     };
     match result {
         Ok(code) => code,

@@ -113,6 +113,19 @@ fn seeds() -> Vec<(BindingKind, Vec<u8>)> {
             hex("01 0b 0a c5 00 00 0a 00 ff 01 01 0a 02 00 04 01 00"),
         ),
         (BindingKind::None, hex("01 00 0a cf 00 91 01 00 1d")),
+        // PLDM firmware update (type 5) and FRU (type 4).
+        (
+            BindingKind::None,
+            hex("01 0b 0a c8 01 83 05 15 00 04 00 00 00 01 00 00"),
+        ),
+        (
+            BindingKind::None,
+            hex("01 0a 0b c0 01 05 05 1b 00 03 02 00 00 32 00 01 00 00 00"),
+        ),
+        (
+            BindingKind::None,
+            hex("01 0a 0b c0 01 01 04 01 00 01 00 00 01 00 00 40 00 00 00 02 00 03 00 78 56 34 12"),
+        ),
         (BindingKind::None, hex("01 09 08 c8 00 80 02")),
         (
             BindingKind::None,

@@ -98,7 +98,7 @@ use core::fmt;
 use crate::describe::{Field, HexBytes, Value, Visitor};
 use crate::error::{Error, ErrorKind, Layer, Result};
 
-use super::{base, bios, platform, rde, CompletionCode, Header, PldmType};
+use super::{base, bios, firmware_update, fru, platform, rde, CompletionCode, Header, PldmType};
 
 /// Bounds-checked little-endian readers for type modules (PLDM multi-byte
 /// fields are little-endian, DSP0240 §7). Errors are `Layer::Pldm`
@@ -314,9 +314,6 @@ macro_rules! dispatch {
         pub fn command_name(pldm_type: PldmType, command: u8) -> Option<&'static str> {
             match pldm_type {
                 $(PldmType::$ty => $module::command_name(command),)*
-                // type 4/5: fru.rs / firmware_update.rs (other helper):
-                // PldmType::Fru => fru::command_name(command),
-                // PldmType::FirmwareUpdate => firmware_update::command_name(command),
                 _ => None,
             }
         }
@@ -329,7 +326,6 @@ macro_rules! dispatch {
             }
             match pldm_type {
                 $(PldmType::$ty => $module::completion_code_name(command, cc),)*
-                // type 4/5: fru.rs / firmware_update.rs (other helper)
                 _ => None,
             }
         }
@@ -345,9 +341,6 @@ macro_rules! dispatch {
                 let typed = match header.pldm_type {
                     $(PldmType::$ty => $module::Body::parse(header, data)
                         .map(|r| r.map(|(b, n)| (Body::$var { body: b, trailing: &data[n.min(data.len())..] }, n))),)*
-                    // type 4/5: fru.rs / firmware_update.rs (other helper):
-                    // PldmType::Fru => fru::Body::parse(header, data).map(..Body::Fru..),
-                    // PldmType::FirmwareUpdate => firmware_update::Body::parse(..)
                     _ => None,
                 };
                 match typed {
@@ -480,6 +473,8 @@ dispatch! {
     Platform => platform, Platform;
     Bios => bios, Bios;
     Rde => rde, Rde;
+    Fru => fru, Fru;
+    FirmwareUpdate => firmware_update, FirmwareUpdate;
 }
 
 /// Detects whether a summary writes anything.
