@@ -522,9 +522,24 @@ impl Stack {
         let Some(f) = parsed else {
             return self.receive(now, bus, PhysAddr::NONE, frame);
         };
-        if f.integrity().is_some_and(|i| !i.ok()) {
+        // A stack is strict where an analyser is lenient: a binding with an
+        // integrity check must carry a matching one, and any framing problem
+        // (byte count disagreeing with the bytes present, wrong command
+        // code, missing closing flag...) drops the frame.
+        match f.integrity() {
+            Some(i) if !i.ok() => {
+                self.counters.rx_packets += 1;
+                return self.dropped(DropReason::BadIntegrity);
+            }
+            None if matches!(kind, BindingKind::Smbus | BindingKind::Serial | BindingKind::I3c) => {
+                self.counters.rx_packets += 1;
+                return self.dropped(DropReason::BadFraming);
+            }
+            _ => {}
+        }
+        if !f.warnings().is_empty() {
             self.counters.rx_packets += 1;
-            return self.dropped(DropReason::BadIntegrity);
+            return self.dropped(DropReason::BadFraming);
         }
         let phys = match &f {
             binding::Frame::Smbus(s) => PhysAddr::byte(s.src_addr >> 1),
