@@ -126,6 +126,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table holding at most `max` routes.
+    pub fn new_for(max: usize) -> Self {
+        Self::new(max)
+    }
+
     pub(crate) fn new(max: usize) -> Self {
         Table {
             routes: Vec::new(),

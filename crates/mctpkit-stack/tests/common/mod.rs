@@ -120,7 +120,7 @@ pub mod world {
                 segments: Vec::new(),
                 impair: Impair::default(),
                 stats: LinkStats::default(),
-                rng: seed | 1,
+                rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
                 flight: Vec::new(),
                 order: 0,
                 touched: Default::default(),
