@@ -307,8 +307,7 @@ fn respond(
                     if size == 0 || q.starting_eid < 8 || last > 0xFF {
                         return invalid(out);
                     }
-                    if s.pool_alloc.is_some()
-                        && q.operation == AllocateEidsOperation::AllocateEids
+                    if s.pool_alloc.is_some() && q.operation == AllocateEidsOperation::AllocateEids
                     {
                         let (start, size) = s.pool_alloc.unwrap_or((0, 0));
                         return builder::allocate_endpoint_ids_response(
@@ -465,7 +464,14 @@ fn routing_table_response(
     }
     const MAX: usize = 16;
     let mut phys = [PhysAddr::NONE; MAX];
-    let mut meta = [(0u8, 0u8, EntryType::SingleEndpoint, false, 0u8, BindingId::Unspecified); MAX];
+    let mut meta = [(
+        0u8,
+        0u8,
+        EntryType::SingleEndpoint,
+        false,
+        0u8,
+        BindingId::Unspecified,
+    ); MAX];
     let mut n = 0;
     let mut used = 0;
     for r in routes.iter().skip(start) {

@@ -199,7 +199,12 @@ impl Stack {
     }
 
     /// Run mctpd's SetupEndpoint flow for the device at `phys` on `bus`.
-    pub fn setup_endpoint(&mut self, now: Millis, bus: BusId, phys: PhysAddr) -> Result<(), SendError> {
+    pub fn setup_endpoint(
+        &mut self,
+        now: Millis,
+        bus: BusId,
+        phys: PhysAddr,
+    ) -> Result<(), SendError> {
         let bo = self.req.bo.ok_or(SendError::NoRoute)?;
         let flow = Flow {
             info: EndpointInfo {
@@ -269,7 +274,10 @@ fn parse_response(data: &[u8]) -> Option<(Header, Body<'_>)> {
 
 /// A response for requester slot `slot` arrived.
 pub(crate) fn on_response(s: &mut Stack, now: Millis, slot: usize, msg: Message) {
-    let ok = match (s.req.slots.get(slot).and_then(|x| x.as_ref()), parse_response(&msg.data)) {
+    let ok = match (
+        s.req.slots.get(slot).and_then(|x| x.as_ref()),
+        parse_response(&msg.data),
+    ) {
         (Some(sl), Some((h, _))) => !h.rq && h.instance_id == sl.iid && h.command == sl.command,
         _ => false,
     };
@@ -404,7 +412,9 @@ fn flow_step(s: &mut Stack, now: Millis, fi: usize, rsp: Option<&Message>) {
                 && r.eid >= bo.first
                 && r.eid <= bo.last
                 && !s.eid_used(bo.net, r.eid);
-            let Some(f) = s.req.flows[fi].as_mut() else { return };
+            let Some(f) = s.req.flows[fi].as_mut() else {
+                return;
+            };
             f.info.bridge = bridge;
             if adopt {
                 f.info.eid = r.eid;
@@ -433,7 +443,9 @@ fn flow_step(s: &mut Stack, now: Millis, fi: usize, rsp: Option<&Message>) {
             let Some(Response::SetEndpointId(r)) = resp.filter(|_| ok) else {
                 return fail(s, fi, "Set Endpoint ID failed");
             };
-            let Some(f) = s.req.flows[fi].as_mut() else { return };
+            let Some(f) = s.req.flows[fi].as_mut() else {
+                return;
+            };
             let wanted = f.info.eid;
             // mctpd adopts the EID the endpoint reports, accepted or not.
             if r.eid_setting != wanted && r.eid_setting >= 8 && r.eid_setting != 0xFF {
@@ -442,7 +454,9 @@ fn flow_step(s: &mut Stack, now: Millis, fi: usize, rsp: Option<&Message>) {
                     a.0 = r.eid_setting;
                 }
             }
-            let Some(f) = s.req.flows[fi].as_mut() else { return };
+            let Some(f) = s.req.flows[fi].as_mut() else {
+                return;
+            };
             let (bus, phys, eid) = (f.info.bus, f.info.phys, f.info.eid);
             let _ = s.routes.add(Route::endpoint(bo.net, eid, bus, phys));
             if r.eid_allocation_status == EidAllocationStatus::PoolRequired && r.eid_pool_size > 0 {
@@ -475,7 +489,9 @@ fn flow_step(s: &mut Stack, now: Millis, fi: usize, rsp: Option<&Message>) {
             let Some(Response::AllocateEndpointIds(r)) = resp.filter(|_| ok) else {
                 return fail(s, fi, "Allocate Endpoint IDs failed");
             };
-            let Some(f) = s.req.flows[fi].as_mut() else { return };
+            let Some(f) = s.req.flows[fi].as_mut() else {
+                return;
+            };
             let (bus, phys) = (f.info.bus, f.info.phys);
             let ours = f.info.pool;
             let pool = if r.allocation_status == AllocationStatus::Accepted {
@@ -504,7 +520,11 @@ fn flow_step(s: &mut Stack, now: Millis, fi: usize, rsp: Option<&Message>) {
                 return fail(s, fi, "Get Message Type Support failed");
             };
             if let Some(f) = s.req.flows[fi].as_mut() {
-                f.info.types = r.message_types.iter().map(|t| t.message_type.value()).collect();
+                f.info.types = r
+                    .message_types
+                    .iter()
+                    .map(|t| t.message_type.value())
+                    .collect();
                 f.step = Step::GetUuid;
             }
             let m = builder::get_endpoint_uuid_request(0).to_vec();

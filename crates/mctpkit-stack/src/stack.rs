@@ -209,7 +209,11 @@ impl Stack {
 
     /// Register a message type the application handles (reported by Get
     /// Message Type Support; `versions` by Get MCTP Version Support).
-    pub fn register_type(&mut self, msg_type: u8, versions: &[mctpkit_wire::control::VersionEntry]) {
+    pub fn register_type(
+        &mut self,
+        msg_type: u8,
+        versions: &[mctpkit_wire::control::VersionEntry],
+    ) {
         let t = msg_type & 0x7F;
         self.types.retain(|(x, _)| *x != t);
         self.types.push((t, versions.to_vec()));
@@ -374,7 +378,12 @@ impl Stack {
     /// reverse path, which also works for unassigned EID-0 peers and peers
     /// behind a bridge). The source EID is the request's destination unless
     /// that was NULL or broadcast.
-    pub fn respond(&mut self, now: Millis, request: &Message, msg: &[u8]) -> Result<Sent, SendError> {
+    pub fn respond(
+        &mut self,
+        now: Millis,
+        request: &Message,
+        msg: &[u8],
+    ) -> Result<Sent, SendError> {
         let src = if request.dst == 0 || request.dst == 0xFF {
             None
         } else {
@@ -502,7 +511,12 @@ impl Stack {
     /// integrity checks verified). Serial frames may also come as a byte
     /// stream through [`Stack::receive_stream`]. Returns the drop reason if
     /// the packet was dropped at any layer.
-    pub fn receive_frame(&mut self, now: Millis, bus: BusId, frame: &[u8]) -> Result<(), DropReason> {
+    pub fn receive_frame(
+        &mut self,
+        now: Millis,
+        bus: BusId,
+        frame: &[u8],
+    ) -> Result<(), DropReason> {
         let Some(b) = self.buses.get(usize::from(bus.0)) else {
             return self.dropped(DropReason::UnknownBus);
         };
@@ -531,7 +545,11 @@ impl Stack {
                 self.counters.rx_packets += 1;
                 return self.dropped(DropReason::BadIntegrity);
             }
-            None if matches!(kind, BindingKind::Smbus | BindingKind::Serial | BindingKind::I3c) => {
+            None if matches!(
+                kind,
+                BindingKind::Smbus | BindingKind::Serial | BindingKind::I3c
+            ) =>
+            {
                 self.counters.rx_packets += 1;
                 return self.dropped(DropReason::BadFraming);
             }

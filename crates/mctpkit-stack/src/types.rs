@@ -465,19 +465,11 @@ pub enum Event {
         tag: u8,
     },
     /// A bus's local EID was set by Set Endpoint ID from `bus_owner`.
-    EidAssigned {
-        bus: BusId,
-        eid: u8,
-        bus_owner: u8,
-    },
+    EidAssigned { bus: BusId, eid: u8, bus_owner: u8 },
     /// An EID pool was allocated to this bridge (Allocate Endpoint IDs).
     PoolAllocated { bus: BusId, start: u8, size: u8 },
     /// A Discovery Notify arrived (bus-owner role).
-    DiscoveryNotify {
-        bus: BusId,
-        phys: PhysAddr,
-        src: u8,
-    },
+    DiscoveryNotify { bus: BusId, phys: PhysAddr, src: u8 },
     /// Routing Information Update changed the table.
     RoutesUpdated { bus: BusId, entries: u8 },
     /// A control request finished (see [`crate::requester`]).

@@ -26,7 +26,10 @@ fn b() -> Stack {
 #[test]
 fn unknown_command_gets_exactly_four_bytes_0x05() {
     let mut s = b();
-    assert_eq!(ask(&mut s, &[0x00, 0x85, 0x40]).unwrap(), [0x00, 0x05, 0x40, 0x05]);
+    assert_eq!(
+        ask(&mut s, &[0x00, 0x85, 0x40]).unwrap(),
+        [0x00, 0x05, 0x40, 0x05]
+    );
     // Resolve UUID, rate limits, transport specific: unsupported too.
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0xF2]).unwrap()[3], 0x05);
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x11]).unwrap()[3], 0x05);
@@ -65,7 +68,10 @@ fn set_eid_applies_and_records_bus_owner() {
 #[test]
 fn short_request_gets_invalid_length_and_trailing_bytes_are_ignored() {
     let mut s = b();
-    assert_eq!(ask(&mut s, &[0x00, 0x80, 0x01, 0x00]).unwrap(), [0x00, 0x00, 0x01, 0x03]);
+    assert_eq!(
+        ask(&mut s, &[0x00, 0x80, 0x01, 0x00]).unwrap(),
+        [0x00, 0x00, 0x01, 0x03]
+    );
     let r = ask(&mut s, &[0x00, 0x80, 0x02, 0xAA, 0xBB]).unwrap();
     assert_eq!(&r[..5], &[0x00, 0x00, 0x02, 0x00, 9]);
 }
@@ -76,13 +82,19 @@ fn version_support_base_and_unknown_type() {
     let r = ask(&mut s, &[0x00, 0x80, 0x04, 0xFF]).unwrap();
     assert_eq!(&r[..5], &[0x00, 0x00, 0x04, 0x00, 4]);
     assert_eq!(&r[17..21], &[0xF1, 0xF3, 0xF1, 0x00]);
-    assert_eq!(ask(&mut s, &[0x00, 0x80, 0x04, 0x01]).unwrap(), [0x00, 0x00, 0x04, 0x80]);
+    assert_eq!(
+        ask(&mut s, &[0x00, 0x80, 0x04, 0x01]).unwrap(),
+        [0x00, 0x00, 0x04, 0x80]
+    );
 }
 
 #[test]
 fn message_types_reflect_registration() {
     let mut s = b();
-    assert_eq!(ask(&mut s, &[0x00, 0x80, 0x05]).unwrap(), [0x00, 0x00, 0x05, 0x00, 1, 0x00]);
+    assert_eq!(
+        ask(&mut s, &[0x00, 0x80, 0x05]).unwrap(),
+        [0x00, 0x00, 0x05, 0x00, 1, 0x00]
+    );
     s.register_type(0x01, &[]);
     s.register_type(0x85, &[]);
     s.register_vendor(mctpkit_wire::control::VendorId::Pci(0x1234), 7);
@@ -91,7 +103,10 @@ fn message_types_reflect_registration() {
         [0x00, 0x00, 0x05, 0x00, 5, 0x00, 0x01, 0x05, 0x7E, 0x7F]
     );
     let r = ask(&mut s, &[0x00, 0x80, 0x06, 0x00]).unwrap();
-    assert_eq!(r, [0x00, 0x00, 0x06, 0x00, 0xFF, 0x00, 0x12, 0x34, 0x00, 0x07]);
+    assert_eq!(
+        r,
+        [0x00, 0x00, 0x06, 0x00, 0xFF, 0x00, 0x12, 0x34, 0x00, 0x07]
+    );
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x06, 0x01]).unwrap()[3], 0x02);
 }
 
@@ -100,7 +115,15 @@ fn uuid_and_network_id_unsupported_unless_configured() {
     let mut s = b();
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x03]).unwrap()[3], 0x05);
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x0E]).unwrap()[3], 0x05);
-    let mut s = endpoint(9, 0x20, Config { uuid: Some([7; 16]), network_id: Some([3; 16]), ..Config::default() });
+    let mut s = endpoint(
+        9,
+        0x20,
+        Config {
+            uuid: Some([7; 16]),
+            network_id: Some([3; 16]),
+            ..Config::default()
+        },
+    );
     assert_eq!(&ask(&mut s, &[0x00, 0x80, 0x03]).unwrap()[4..], &[7; 16]);
     assert_eq!(&ask(&mut s, &[0x00, 0x80, 0x0E]).unwrap()[4..], &[3; 16]);
 }
@@ -111,21 +134,36 @@ fn discovery_flag_controls_endpoint_discovery() {
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x0C]).unwrap()[3], 0x00);
     let r = builder::set_endpoint_id_request(0, SetEidOperation::SetEid, 0x30).to_vec();
     ask(&mut s, &r).unwrap();
-    assert!(ask(&mut s, &[0x00, 0x80, 0x0C]).is_none(), "discovered: silent");
+    assert!(
+        ask(&mut s, &[0x00, 0x80, 0x0C]).is_none(),
+        "discovered: silent"
+    );
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x0B]).unwrap()[3], 0x00);
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x0C]).unwrap()[3], 0x00);
     assert_eq!(ask(&mut s, &[0x00, 0x80, 0x0D]).unwrap()[3], 0x00);
-    assert!(std::iter::from_fn(|| s.poll_event()).any(|e| matches!(e, Event::DiscoveryNotify { src: 8, .. })));
+    assert!(std::iter::from_fn(|| s.poll_event())
+        .any(|e| matches!(e, Event::DiscoveryNotify { src: 8, .. })));
 }
 
 fn bridge() -> Stack {
-    let mut s = Stack::new(Config { forwarding: true, eid_pool_size: 4, ..Config::default() });
+    let mut s = Stack::new(Config {
+        forwarding: true,
+        eid_pool_size: 4,
+        ..Config::default()
+    });
     s.add_bus(BusConfig::new(BindingKind::Smbus, PhysAddr::byte(0x20)).eid(9));
-    s.add_bus(BusConfig::new(BindingKind::Smbus, PhysAddr::byte(0x10)).eid(9).mtu(32 + 64));
+    s.add_bus(
+        BusConfig::new(BindingKind::Smbus, PhysAddr::byte(0x10))
+            .eid(9)
+            .mtu(32 + 64),
+    );
     s.add_bus(BusConfig::new(BindingKind::Serial, PhysAddr::NONE).eid(9));
-    s.add_route(Route::endpoint(NET, 8, BusId(0), PhysAddr::byte(0x10))).unwrap();
-    s.add_route(Route::endpoint(NET, 20, BusId(1), PhysAddr::byte(0x40))).unwrap();
-    s.add_route(Route::endpoint(NET, 21, BusId(2), PhysAddr::NONE)).unwrap();
+    s.add_route(Route::endpoint(NET, 8, BusId(0), PhysAddr::byte(0x10)))
+        .unwrap();
+    s.add_route(Route::endpoint(NET, 20, BusId(1), PhysAddr::byte(0x40)))
+        .unwrap();
+    s.add_route(Route::endpoint(NET, 21, BusId(2), PhysAddr::NONE))
+        .unwrap();
     s.add_route(Route::gateway(NET, 30, 39, 20)).unwrap();
     s
 }
@@ -152,7 +190,10 @@ fn forwards_between_buses_and_never_back_out_the_ingress_bus() {
         Err(DropReason::ReversePath)
     );
     let p = pkt(99, 8, true, true, 0, true, 0, &[0x7E]);
-    assert_eq!(s.receive(0, BusId(0), PhysAddr::byte(0x10), &p), Err(DropReason::NoRoute));
+    assert_eq!(
+        s.receive(0, BusId(0), PhysAddr::byte(0x10), &p),
+        Err(DropReason::NoRoute)
+    );
 }
 
 #[test]
@@ -163,7 +204,8 @@ fn refragments_for_a_smaller_outgoing_unit() {
     let mut f = mctpkit_wire::fragment::Fragmenter::new(&m, 21, 20, true, 2, 96, 1).unwrap();
     let mut buf = [0u8; 200];
     while let Some(n) = f.next_into(&mut buf) {
-        s.receive(0, BusId(1), PhysAddr::byte(0x40), &buf[..n.unwrap()]).unwrap();
+        s.receive(0, BusId(1), PhysAddr::byte(0x40), &buf[..n.unwrap()])
+            .unwrap();
     }
     let out = drain(&mut s);
     assert_eq!(out.len(), 5);
@@ -180,11 +222,23 @@ fn refragments_for_a_smaller_outgoing_unit() {
 fn gateway_routes_resolve_and_loops_are_refused() {
     let s = bridge();
     let r = s.resolve(NET, 33).unwrap();
-    assert_eq!((r.bus, r.phys, r.next_eid), (BusId(1), PhysAddr::byte(0x40), 20));
+    assert_eq!(
+        (r.bus, r.phys, r.next_eid),
+        (BusId(1), PhysAddr::byte(0x40), 20)
+    );
     let mut t = Table::default_for_test();
-    assert_eq!(t.add(Route::gateway(NET, 30, 39, 35)), Err(RouteError::GatewayLoop));
-    assert_eq!(t.add(Route::endpoint(NET, 0xFF, BusId(0), PhysAddr::NONE)), Err(RouteError::BadRange));
-    assert_eq!(t.add(Route::endpoint(NET, 3, BusId(0), PhysAddr::NONE)), Err(RouteError::BadRange));
+    assert_eq!(
+        t.add(Route::gateway(NET, 30, 39, 35)),
+        Err(RouteError::GatewayLoop)
+    );
+    assert_eq!(
+        t.add(Route::endpoint(NET, 0xFF, BusId(0), PhysAddr::NONE)),
+        Err(RouteError::BadRange)
+    );
+    assert_eq!(
+        t.add(Route::endpoint(NET, 3, BusId(0), PhysAddr::NONE)),
+        Err(RouteError::BadRange)
+    );
     // Two gateways pointing at each other never resolve.
     t.add(Route::gateway(NET, 40, 49, 50)).unwrap();
     t.add(Route::gateway(NET, 50, 59, 40)).unwrap();
@@ -211,9 +265,14 @@ fn query_hop_resolve_eid_and_routing_table_answered_from_the_table() {
         s.receive(0, BusId(0), PhysAddr::byte(0x10), &p).unwrap();
         drain(s).remove(0)[4..].to_vec()
     };
-    let qh = builder::query_hop_request(1, 33, mctpkit_wire::mctp::MessageType::from_value(1)).to_vec();
-    assert_eq!(ask0(&mut s, &qh), [0x00, 0x01, 0x0F, 0x00, 20, 0x01, 0x00, 64, 0x00, 96]);
-    let qh = builder::query_hop_request(1, 20, mctpkit_wire::mctp::MessageType::from_value(1)).to_vec();
+    let qh =
+        builder::query_hop_request(1, 33, mctpkit_wire::mctp::MessageType::from_value(1)).to_vec();
+    assert_eq!(
+        ask0(&mut s, &qh),
+        [0x00, 0x01, 0x0F, 0x00, 20, 0x01, 0x00, 64, 0x00, 96]
+    );
+    let qh =
+        builder::query_hop_request(1, 20, mctpkit_wire::mctp::MessageType::from_value(1)).to_vec();
     assert_eq!(ask0(&mut s, &qh)[4], 0);
     let re = builder::resolve_endpoint_id_request(2, 21).to_vec();
     assert_eq!(ask0(&mut s, &re), [0x00, 0x02, 0x07, 0x00, 21]);
@@ -241,7 +300,12 @@ fn allocate_endpoint_ids_and_routing_information_update() {
     let a = builder::allocate_endpoint_ids_request(1, Op::AllocateEids, 8, 100).to_vec();
     assert_eq!(ask0(&mut s, &a), [0x00, 0x01, 0x08, 0x00, 0x00, 4, 100]);
     assert_eq!(ask0(&mut s, &a), [0x00, 0x01, 0x08, 0x00, 0x01, 4, 100]);
-    assert!(std::iter::from_fn(|| s.poll_event()).any(|e| e == Event::PoolAllocated { bus: BusId(0), start: 100, size: 4 }));
+    assert!(std::iter::from_fn(|| s.poll_event()).any(|e| e
+        == Event::PoolAllocated {
+            bus: BusId(0),
+            start: 100,
+            size: 4
+        }));
     // Routing Information Update: EID 120..123 behind 0x55 on the ingress bus.
     let rui = [0x00, 0x80, 0x09, 1, 0x03, 4, 120, 0x55];
     let r = ask0(&mut s, &rui);
@@ -254,9 +318,12 @@ fn allocate_endpoint_ids_and_routing_information_update() {
 #[test]
 fn control_request_retries_keep_the_instance_id() {
     let mut a = endpoint(8, 0x10, Config::default());
-    a.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::byte(0x20))).unwrap();
+    a.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::byte(0x20)))
+        .unwrap();
     let req = builder::get_endpoint_id_request(0).to_vec();
-    let h = a.control_request(0, SendOptions::request(NET, 9), &req).unwrap();
+    let h = a
+        .control_request(0, SendOptions::request(NET, 9), &req)
+        .unwrap();
     let first = drain(&mut a).remove(0);
     assert_eq!(a.poll_timeout(), Some(300));
     a.handle_timeout(300);
@@ -273,7 +340,8 @@ fn control_request_retries_keep_the_instance_id() {
     assert_eq!(a.owned_tags(), 0);
     // Instance IDs cycle 0..31.
     for i in 1..40u32 {
-        a.control_request(0, SendOptions::request(NET, 9), &req).ok();
+        a.control_request(0, SendOptions::request(NET, 9), &req)
+            .ok();
         let p = drain(&mut a);
         if let Some(p) = p.first() {
             assert_eq!(u32::from(p[5] & 0x1F), i % 32);
@@ -288,7 +356,9 @@ fn control_request_retries_keep_the_instance_id() {
 fn control_request_answered() {
     let (mut a, mut b) = pair(Config::default());
     let req = builder::get_endpoint_id_request(0).to_vec();
-    let h = a.control_request(0, SendOptions::request(NET, 9), &req).unwrap();
+    let h = a
+        .control_request(0, SendOptions::request(NET, 9), &req)
+        .unwrap();
     pump(0, &mut a, &mut b);
     pump(0, &mut b, &mut a);
     match a.poll_event() {
@@ -307,7 +377,8 @@ fn serial_stream_receive() {
     b.add_bus(BusConfig::new(BindingKind::Serial, PhysAddr::NONE).eid(9));
     let mut a2 = Stack::new(Config::default());
     a2.add_bus(BusConfig::new(BindingKind::Serial, PhysAddr::NONE).eid(8));
-    a2.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::NONE)).unwrap();
+    a2.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::NONE))
+        .unwrap();
     let m = message(300, 1);
     a2.send(0, SendOptions::request(NET, 9), &m).unwrap();
     let mut stream = Vec::new();

@@ -75,8 +75,14 @@ fn null_source_is_accepted() {
 #[test]
 fn null_and_broadcast_destinations_are_accepted() {
     let mut s = b();
-    assert_eq!(rx(&mut s, 0, &pkt(0, 8, true, true, 0, true, 0, &[0x7E])), Ok(()));
-    assert_eq!(rx(&mut s, 0, &pkt(0xFF, 8, true, true, 0, true, 1, &[0x7E])), Ok(()));
+    assert_eq!(
+        rx(&mut s, 0, &pkt(0, 8, true, true, 0, true, 0, &[0x7E])),
+        Ok(())
+    );
+    assert_eq!(
+        rx(&mut s, 0, &pkt(0xFF, 8, true, true, 0, true, 1, &[0x7E])),
+        Ok(())
+    );
     assert_eq!(s.poll_deliver().unwrap().dst, 0);
     assert_eq!(s.poll_deliver().unwrap().dst, 0xFF);
 }
@@ -138,7 +144,9 @@ fn per_route_unit_is_used() {
     let mut r = Route::endpoint(NET, 9, BusId(0), PhysAddr::byte(0x20));
     r.mtu = Some(128);
     a.add_route(r).unwrap();
-    let sent = a.send(0, SendOptions::request(NET, 9), &message(256, 0)).unwrap();
+    let sent = a
+        .send(0, SendOptions::request(NET, 9), &message(256, 0))
+        .unwrap();
     assert_eq!(sent.packets, 2);
     let out = drain(&mut a);
     assert_eq!(out[0].len(), 132);
@@ -149,7 +157,9 @@ fn per_route_unit_is_used() {
 #[test]
 fn libmctp_151_byte_example_flags() {
     let (mut a, _) = pair(cfg());
-    let sent = a.send(0, SendOptions::request(NET, 9), &message(151, 1)).unwrap();
+    let sent = a
+        .send(0, SendOptions::request(NET, 9), &message(151, 1))
+        .unwrap();
     assert_eq!((sent.tag, sent.packets), (0, 3));
     let out = drain(&mut a);
     let flags: Vec<u8> = out.iter().map(|p| p[3]).collect();
@@ -176,10 +186,18 @@ fn type_byte_only_message_is_legal() {
     a.send(0, SendOptions::request(NET, 9), &[0x7E]).unwrap();
     pump(0, &mut a, &mut b);
     assert_eq!(b.poll_deliver().unwrap().data, [0x7E]);
-    assert_eq!(a.send(0, SendOptions::request(NET, 9), &[]), Err(SendError::Empty));
+    assert_eq!(
+        a.send(0, SendOptions::request(NET, 9), &[]),
+        Err(SendError::Empty)
+    );
 }
 
-fn feed_fragments(s: &mut Stack, m: &[u8], first_seq: u8, mtu: usize) -> Vec<Result<(), DropReason>> {
+fn feed_fragments(
+    s: &mut Stack,
+    m: &[u8],
+    first_seq: u8,
+    mtu: usize,
+) -> Vec<Result<(), DropReason>> {
     let mut f = Fragmenter::new(m, 9, 8, true, 1, mtu, first_seq).unwrap();
     let mut buf = [0u8; 300];
     let mut r = Vec::new();
@@ -194,7 +212,9 @@ fn any_first_sequence_number_and_wrap_3_to_0() {
     for seq in 0..4 {
         let mut s = b();
         let m = message(64 * 6, seq);
-        assert!(feed_fragments(&mut s, &m, seq, 64).iter().all(Result::is_ok));
+        assert!(feed_fragments(&mut s, &m, seq, 64)
+            .iter()
+            .all(Result::is_ok));
         assert_eq!(s.poll_deliver().unwrap().data, m);
     }
 }
@@ -253,7 +273,14 @@ fn middle_packet_must_match_som_size() {
         Err(DropReason::BadMiddleSize)
     );
     // Lax (Linux, mctp-estack) accepts it.
-    let mut s = endpoint(9, 0x20, Config { size_rule: SizeRule::Lax, ..cfg() });
+    let mut s = endpoint(
+        9,
+        0x20,
+        Config {
+            size_rule: SizeRule::Lax,
+            ..cfg()
+        },
+    );
     rx(&mut s, 0, &pkt(9, 8, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
     rx(&mut s, 0, &pkt(9, 8, false, false, 1, true, 0, &[0; 32])).unwrap();
     rx(&mut s, 0, &pkt(9, 8, false, true, 2, true, 0, &[0; 100])).unwrap();
@@ -263,7 +290,14 @@ fn middle_packet_must_match_som_size() {
 #[test]
 fn eom_larger_than_som_only_refused_in_strict_mode() {
     for (rule, ok) in [(SizeRule::MiddleEqual, true), (SizeRule::Strict, false)] {
-        let mut s = endpoint(9, 0x20, Config { size_rule: rule, ..cfg() });
+        let mut s = endpoint(
+            9,
+            0x20,
+            Config {
+                size_rule: rule,
+                ..cfg()
+            },
+        );
         rx(&mut s, 0, &pkt(9, 8, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
         let r = rx(&mut s, 0, &pkt(9, 8, false, true, 1, true, 0, &[0; 65]));
         assert_eq!(r.is_ok(), ok);
@@ -331,12 +365,24 @@ fn key_includes_tag_owner_bit() {
     // A request (TO=1) and a response (TO=0) with the same tag value
     // reassemble separately.
     let (mut a, mut b) = pair(cfg());
-    let sent = a.send(0, SendOptions::request(NET, 9), &message(10, 0)).unwrap();
+    let sent = a
+        .send(0, SendOptions::request(NET, 9), &message(10, 0))
+        .unwrap();
     pump(0, &mut a, &mut b);
     let _req = b.poll_deliver().unwrap();
     // B sends its own request to A (TO=1, tag 0) and A's response to B...
-    rx(&mut a, 0, &pkt(8, 9, true, false, 0, false, sent.tag, &[0x7E; 64])).unwrap();
-    rx(&mut a, 0, &pkt(8, 9, true, false, 0, true, sent.tag, &[0x7F; 64])).unwrap();
+    rx(
+        &mut a,
+        0,
+        &pkt(8, 9, true, false, 0, false, sent.tag, &[0x7E; 64]),
+    )
+    .unwrap();
+    rx(
+        &mut a,
+        0,
+        &pkt(8, 9, true, false, 0, true, sent.tag, &[0x7F; 64]),
+    )
+    .unwrap();
     rx(&mut a, 0, &pkt(8, 9, false, true, 1, false, sent.tag, &[1])).unwrap();
     rx(&mut a, 0, &pkt(8, 9, false, true, 1, true, sent.tag, &[2])).unwrap();
     let r1 = a.poll_deliver().unwrap();
@@ -347,7 +393,14 @@ fn key_includes_tag_owner_bit() {
 
 #[test]
 fn message_over_maximum_is_dropped() {
-    let mut s = endpoint(9, 0x20, Config { max_message_size: 128, ..cfg() });
+    let mut s = endpoint(
+        9,
+        0x20,
+        Config {
+            max_message_size: 128,
+            ..cfg()
+        },
+    );
     rx(&mut s, 0, &pkt(9, 8, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
     rx(&mut s, 0, &pkt(9, 8, false, false, 1, true, 0, &[0; 64])).unwrap();
     assert_eq!(
@@ -355,7 +408,10 @@ fn message_over_maximum_is_dropped() {
         Err(DropReason::TooLarge)
     );
     assert_eq!(s.active_reassemblies(), 0);
-    let (mut a, _) = pair(Config { max_message_size: 128, ..cfg() });
+    let (mut a, _) = pair(Config {
+        max_message_size: 128,
+        ..cfg()
+    });
     assert_eq!(
         a.send(0, SendOptions::request(NET, 9), &message(129, 0)),
         Err(SendError::TooLarge)
@@ -365,7 +421,12 @@ fn message_over_maximum_is_dropped() {
 #[test]
 fn incomplete_reassembly_times_out() {
     let mut s = b();
-    rx(&mut s, 1000, &pkt(9, 8, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
+    rx(
+        &mut s,
+        1000,
+        &pkt(9, 8, true, false, 0, true, 0, &[0x7E; 64]),
+    )
+    .unwrap();
     assert_eq!(s.poll_timeout(), Some(7000));
     s.handle_timeout(6999);
     assert_eq!(s.active_reassemblies(), 1);
@@ -383,7 +444,12 @@ fn abandoned_contexts_never_block_new_messages() {
     // libmctp's flaw: 16 abandoned SOMs block all multi-packet reception.
     let mut s = b();
     for src in 10..(10 + 16u8) {
-        rx(&mut s, 0, &pkt(9, src, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
+        rx(
+            &mut s,
+            0,
+            &pkt(9, src, true, false, 0, true, 0, &[0x7E; 64]),
+        )
+        .unwrap();
     }
     assert_eq!(s.active_reassemblies(), 16);
     let m = message(200, 9);
@@ -400,7 +466,12 @@ fn one_peer_cannot_evict_another_peers_reassembly() {
     for i in 0..40u8 {
         let tag = i % 8;
         let to = i % 16 < 8;
-        rx(&mut s, 1 + u64::from(i), &pkt(9, 20, true, false, 0, to, tag, &[0x7F; 64])).ok();
+        rx(
+            &mut s,
+            1 + u64::from(i),
+            &pkt(9, 20, true, false, 0, to, tag, &[0x7F; 64]),
+        )
+        .ok();
     }
     // Peer 8's reassembly is still there and completes.
     rx(&mut s, 100, &pkt(9, 8, false, true, 1, true, 0, &[1])).unwrap();
@@ -410,7 +481,14 @@ fn one_peer_cannot_evict_another_peers_reassembly() {
 
 #[test]
 fn context_exhaustion_recovers_after_timeout() {
-    let mut s = endpoint(9, 0x20, Config { reassembly_contexts: 2, ..cfg() });
+    let mut s = endpoint(
+        9,
+        0x20,
+        Config {
+            reassembly_contexts: 2,
+            ..cfg()
+        },
+    );
     rx(&mut s, 0, &pkt(9, 10, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
     rx(&mut s, 0, &pkt(9, 11, true, false, 0, true, 0, &[0x7E; 64])).unwrap();
     s.handle_timeout(6000);
@@ -425,7 +503,8 @@ fn context_exhaustion_recovers_after_timeout() {
 #[test]
 fn owned_tags_lowest_free_eight_per_peer() {
     let (mut a, _) = pair(cfg());
-    a.add_route(Route::endpoint(NET, 10, BusId(0), PhysAddr::byte(0x30))).unwrap();
+    a.add_route(Route::endpoint(NET, 10, BusId(0), PhysAddr::byte(0x30)))
+        .unwrap();
     for want in 0..8 {
         let s = a.send(0, SendOptions::request(NET, 9), &[0x7E]).unwrap();
         assert_eq!((s.tag, s.tag_owner), (want, true));
@@ -437,10 +516,20 @@ fn owned_tags_lowest_free_eight_per_peer() {
     );
     assert_eq!(a.tx_queue_len(), before, "nothing queued on error");
     // Another peer has its own 8.
-    assert_eq!(a.send(0, SendOptions::request(NET, 10), &[0x7E]).unwrap().tag, 0);
+    assert_eq!(
+        a.send(0, SendOptions::request(NET, 10), &[0x7E])
+            .unwrap()
+            .tag,
+        0
+    );
     // Releasing tag 3 makes it the lowest free.
     a.drop_tag(NET, 8, 9, 3);
-    assert_eq!(a.send(0, SendOptions::request(NET, 9), &[0x7E]).unwrap().tag, 3);
+    assert_eq!(
+        a.send(0, SendOptions::request(NET, 9), &[0x7E])
+            .unwrap()
+            .tag,
+        3
+    );
 }
 
 #[test]
@@ -456,7 +545,8 @@ fn response_reuses_request_tag_with_to_clear_and_frees_it() {
     assert_eq!((r.tag, r.tag_owner), (1, false));
     let out = drain(&mut b);
     assert_eq!(out[0][3], 0xC1);
-    a.receive(0, BusId(0), PhysAddr::byte(0x20), &out[0]).unwrap();
+    a.receive(0, BusId(0), PhysAddr::byte(0x20), &out[0])
+        .unwrap();
     let resp = a.poll_deliver().unwrap();
     assert_eq!((resp.tag, resp.tag_owner), (1, false));
     assert_eq!(a.owned_tags(), 1);
@@ -489,16 +579,31 @@ fn owned_tags_expire_after_six_seconds() {
     assert_eq!(a.owned_tags(), 0);
     let mut expired = 0;
     while let Some(e) = a.poll_event() {
-        assert!(matches!(e, Event::TagExpired { peer: 9, local: 8, .. }));
+        assert!(matches!(
+            e,
+            Event::TagExpired {
+                peer: 9,
+                local: 8,
+                ..
+            }
+        ));
         expired += 1;
     }
     assert_eq!(expired, 8);
-    assert_eq!(a.send(6100, SendOptions::request(NET, 9), &[0x7E]).unwrap().tag, 0);
+    assert_eq!(
+        a.send(6100, SendOptions::request(NET, 9), &[0x7E])
+            .unwrap()
+            .tag,
+        0
+    );
 }
 
 #[test]
 fn tag_expiry_is_configurable() {
-    let (mut a, _) = pair(Config { tag_expiry: 500, ..cfg() });
+    let (mut a, _) = pair(Config {
+        tag_expiry: 500,
+        ..cfg()
+    });
     a.send(0, SendOptions::request(NET, 9), &[0x7E]).unwrap();
     assert_eq!(a.poll_timeout(), Some(500));
 }
@@ -535,16 +640,28 @@ fn response_to_null_eid_request_matches_any_source() {
     // Physical addressing: the peer answers from whatever EID it has.
     let mut a = endpoint(8, 0x10, cfg());
     let s = a
-        .send(0, SendOptions::physical(NET, BusId(0), PhysAddr::byte(0x20)), &[0x7E])
+        .send(
+            0,
+            SendOptions::physical(NET, BusId(0), PhysAddr::byte(0x20)),
+            &[0x7E],
+        )
         .unwrap();
     assert_eq!(drain(&mut a)[0][1], 0);
-    rx(&mut a, 0, &pkt(8, 42, true, true, 0, false, s.tag, &[0x7E, 1])).unwrap();
+    rx(
+        &mut a,
+        0,
+        &pkt(8, 42, true, true, 0, false, s.tag, &[0x7E, 1]),
+    )
+    .unwrap();
     assert_eq!(a.poll_deliver().unwrap().src, 42);
 }
 
 #[test]
 fn total_tag_table_is_bounded() {
-    let (mut a, _) = pair(Config { max_owned_tags: 3, ..cfg() });
+    let (mut a, _) = pair(Config {
+        max_owned_tags: 3,
+        ..cfg()
+    });
     for _ in 0..3 {
         a.send(0, SendOptions::request(NET, 9), &[0x7E]).unwrap();
     }
@@ -558,8 +675,12 @@ fn total_tag_table_is_bounded() {
 
 #[test]
 fn full_transmit_queue_is_an_error_not_growth() {
-    let (mut a, _) = pair(Config { tx_queue_packets: 4, ..cfg() });
-    a.send(0, SendOptions::request(NET, 9), &message(64 * 3, 0)).unwrap();
+    let (mut a, _) = pair(Config {
+        tx_queue_packets: 4,
+        ..cfg()
+    });
+    a.send(0, SendOptions::request(NET, 9), &message(64 * 3, 0))
+        .unwrap();
     let tags = a.owned_tags();
     assert_eq!(
         a.send(0, SendOptions::request(NET, 9), &message(64 * 2, 0)),
@@ -568,12 +689,20 @@ fn full_transmit_queue_is_an_error_not_growth() {
     assert_eq!(a.owned_tags(), tags, "no tag leaked");
     assert_eq!(a.tx_queue_len(), 3);
     drain(&mut a);
-    a.send(0, SendOptions::request(NET, 9), &message(64 * 4, 0)).unwrap();
+    a.send(0, SendOptions::request(NET, 9), &message(64 * 4, 0))
+        .unwrap();
 }
 
 #[test]
 fn full_delivery_queue_drops_and_counts() {
-    let mut s = endpoint(9, 0x20, Config { deliver_queue: 2, ..cfg() });
+    let mut s = endpoint(
+        9,
+        0x20,
+        Config {
+            deliver_queue: 2,
+            ..cfg()
+        },
+    );
     for t in 0..3 {
         let r = rx(&mut s, 0, &pkt(9, 8, true, true, 0, true, t, &[0x7E]));
         assert_eq!(r.is_ok(), t < 2);
@@ -593,7 +722,8 @@ fn no_route_is_an_error() {
 #[test]
 fn poll_transmit_with_small_buffer_keeps_the_packet() {
     let (mut a, _) = pair(cfg());
-    a.send(0, SendOptions::request(NET, 9), &message(100, 0)).unwrap();
+    a.send(0, SendOptions::request(NET, 9), &message(100, 0))
+        .unwrap();
     let mut small = [0u8; 10];
     assert!(a.poll_transmit(&mut small).is_none());
     assert_eq!(a.tx_queue_len(), 2);

@@ -118,8 +118,10 @@ fn enumerate(t: &mut Topo) -> Vec<u8> {
                         last: start + size - 1,
                         max_pool_size: 0,
                     });
-                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x40)).unwrap();
-                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x50)).unwrap();
+                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x40))
+                        .unwrap();
+                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x50))
+                        .unwrap();
                     s.setup_endpoint(now, BusId(2), PhysAddr::NONE).unwrap();
                 }
                 Event::EndpointSetUp(info) => {
@@ -210,12 +212,18 @@ fn exchange(seed: u64, impair: Impair, rounds: u32) {
             let chunks = 2 + ((round as usize + i) % 5);
             id += 1;
             let m = data_message(id, chunks, 0);
-            if t.w.nodes[bo].send(now, SendOptions::request(NET, eids[i]), &m).is_ok() {
+            if t.w.nodes[bo]
+                .send(now, SendOptions::request(NET, eids[i]), &m)
+                .is_ok()
+            {
                 sent.insert(id, m);
             }
             id += 1;
             let m = data_message(id, chunks + 1, 0);
-            if t.w.nodes[ep].send(now, SendOptions::request(NET, 8), &m).is_ok() {
+            if t.w.nodes[ep]
+                .send(now, SendOptions::request(NET, 8), &m)
+                .is_ok()
+            {
                 sent.insert(id, m);
             }
         }
@@ -249,7 +257,7 @@ fn exchange(seed: u64, impair: Impair, rounds: u32) {
     }
     let mut lost_touched = 0;
     let mut twice = 0;
-    for (mid, _) in &sent {
+    for mid in sent.keys() {
         let n = got.get(mid).copied().unwrap_or(0);
         let touched = t.w.touched.contains_key(mid);
         if !touched {
@@ -269,15 +277,14 @@ fn exchange(seed: u64, impair: Impair, rounds: u32) {
         assert!(drops + t.w.stats.lost > 0, "drop counters explain losses");
     }
     if t.w.stats.flipped + t.w.stats.truncated > 0 {
-        let integ: u64 = t
-            .w
-            .nodes
-            .iter()
-            .map(|n| {
-                n.counters().dropped(DropReason::BadIntegrity)
-                    + n.counters().dropped(DropReason::BadFraming)
-            })
-            .sum();
+        let integ: u64 =
+            t.w.nodes
+                .iter()
+                .map(|n| {
+                    n.counters().dropped(DropReason::BadIntegrity)
+                        + n.counters().dropped(DropReason::BadFraming)
+                })
+                .sum();
         assert!(integ > 0, "corruption caught by PEC/FCS");
     }
     eprintln!(

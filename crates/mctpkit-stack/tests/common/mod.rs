@@ -17,8 +17,10 @@ pub fn endpoint(eid: u8, phys: u8, cfg: Config) -> Stack {
 pub fn pair(cfg: Config) -> (Stack, Stack) {
     let mut a = endpoint(8, 0x10, cfg.clone());
     let mut b = endpoint(9, 0x20, cfg);
-    a.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::byte(0x20))).unwrap();
-    b.add_route(Route::endpoint(NET, 8, BusId(0), PhysAddr::byte(0x10))).unwrap();
+    a.add_route(Route::endpoint(NET, 9, BusId(0), PhysAddr::byte(0x20)))
+        .unwrap();
+    b.add_route(Route::endpoint(NET, 8, BusId(0), PhysAddr::byte(0x10)))
+        .unwrap();
     (a, b)
 }
 
@@ -46,9 +48,20 @@ pub fn drain(s: &mut Stack) -> Vec<Vec<u8>> {
 
 /// A hand-built packet.
 #[allow(clippy::too_many_arguments)]
-pub fn pkt(dst: u8, src: u8, som: bool, eom: bool, seq: u8, to: bool, tag: u8, payload: &[u8]) -> Vec<u8> {
+pub fn pkt(
+    dst: u8,
+    src: u8,
+    som: bool,
+    eom: bool,
+    seq: u8,
+    to: bool,
+    tag: u8,
+    payload: &[u8],
+) -> Vec<u8> {
     let mut v = vec![0u8; 4 + payload.len()];
-    Repr::new(dst, src, som, eom, seq, to, tag).emit_bytes(&mut v).unwrap();
+    Repr::new(dst, src, som, eom, seq, to, tag)
+        .emit_bytes(&mut v)
+        .unwrap();
     v[4..].copy_from_slice(payload);
     v
 }
@@ -59,7 +72,9 @@ pub fn rx(s: &mut Stack, now: Millis, p: &[u8]) -> Result<(), DropReason> {
 
 /// A message of `len` bytes with type 0x7E and a recognisable pattern.
 pub fn message(len: usize, seed: u8) -> Vec<u8> {
-    let mut m: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(7).wrapping_add(seed)).collect();
+    let mut m: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(7).wrapping_add(seed))
+        .collect();
     m[0] = 0x7E;
     m
 }
@@ -184,10 +199,7 @@ pub mod world {
             let mut buf = vec![0u8; 1024];
             let mut pbuf = vec![0u8; 512];
             for n in 0..self.nodes.len() {
-                loop {
-                    // Peek the bare packet to learn its message id.
-                    let Some(len) = self.nodes[n].peek_transmit_len() else { break };
-                    let _ = len;
+                while self.nodes[n].peek_transmit_len().is_some() {
                     let r = self.nodes[n].poll_transmit_frame(&mut buf);
                     let Some(Ok(t)) = r else { continue };
                     let frame = buf[..t.len].to_vec();
@@ -200,7 +212,9 @@ pub mod world {
                         }
                         _ => frame.clone(),
                     };
-                    let Some(seg) = self.segment_of(n, t.bus) else { continue };
+                    let Some(seg) = self.segment_of(n, t.bus) else {
+                        continue;
+                    };
                     let dest = self.segments[seg]
                         .iter()
                         .find(|m| m.node != n && (m.phys == t.phys || t.phys.as_bytes().is_empty()))
@@ -280,7 +294,10 @@ pub mod world {
     }
 
     pub fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+        b.iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// A data message of `chunks` × 64 bytes, type 0x7D, with the id at the
