@@ -1,0 +1,58 @@
+//! A sans-IO MCTP stack (DSP0236): fragmentation, reassembly, message tags,
+//! routing and bridging, the control-protocol responder, control requests
+//! with retries and a bus-owner role.
+//!
+//! The stack does **no I/O, reads no clock and keeps no global state**
+//! (the shape of `quinn-proto` / `rustls`). The caller
+//!
+//! * feeds received packets or frames with the current time:
+//!   [`Stack::receive`] (a bare MCTP packet plus the physical source address)
+//!   or [`Stack::receive_frame`] (binding framing, integrity checked);
+//! * submits messages with [`Stack::send`] / [`Stack::respond`];
+//! * polls [`Stack::poll_transmit`] (packets to put on a bus),
+//!   [`Stack::poll_deliver`] (reassembled messages for the application),
+//!   [`Stack::poll_event`] (tag expiry, EID changes, bus-owner results) and
+//!   [`Stack::poll_timeout`] (the next deadline; call
+//!   [`Stack::handle_timeout`] when it passes).
+//!
+//! Time is a `u64` count of milliseconds from any origin the caller likes.
+//!
+//! # Sizes
+//!
+//! A bus's **transmission unit is the payload size per packet** (the
+//! baseline, BTU, is 64), not the Linux/libmctp MTU that includes the 4-byte
+//! header (68). See `mctp-core.md` §3.
+//!
+//! # Memory
+//!
+//! `no_std` + `alloc`. All tables are bounded by [`Config`]; reassembly and
+//! packet buffers come from pools and are recycled, so in steady state no
+//! heap allocation happens per packet (and none per message when the
+//! application hands delivered buffers back with [`Stack::recycle`]).
+//!
+//! # Behaviour choices
+//!
+//! Where libmctp, Linux and mctp-estack differ (`mctp-core.md` §5.4) the
+//! choice is documented on [`Config`] and in the module docs of
+//! [`reassembly`], [`tags`] and [`route`].
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod control;
+pub mod reassembly;
+pub mod requester;
+pub mod route;
+mod stack;
+pub mod tags;
+mod types;
+
+pub use requester::{BusOwnerConfig, EndpointInfo, RequestHandle, RequestOutcome};
+pub use route::{NextHop, Route, RouteError};
+pub use stack::{BusConfig, Stack, Transmit};
+pub use types::*;
+
+pub use mctpkit_wire::binding::BindingKind;

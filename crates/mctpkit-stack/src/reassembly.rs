@@ -1,0 +1,351 @@
+//! Reassembly of multi-packet messages (DSP0236 §8.8, `mctp-core.md` §5.2–5.4).
+//!
+//! Choices where the stacks differ:
+//!
+//! * **Key** = (network, source EID, destination EID, tag, TO) — the Linux
+//!   key (libmctp ignores TO, mctp-estack ignores the destination). With TO
+//!   in the key a request and a response that happen to share a tag value
+//!   never mix.
+//! * **Any SOM sequence number** is accepted; each later packet must be
+//!   previous + 1 (mod 4), otherwise the whole message is dropped.
+//! * **Duplicates**: a packet that exactly repeats the previous one (same
+//!   sequence number and payload), or a SOM identical to the one that started
+//!   the reassembly, is dropped and counted as [`DropReason::Duplicate`]
+//!   while the reassembly continues. Any other new SOM for the key restarts
+//!   the reassembly ([`DropReason::SomRestart`]; libmctp and mctp-estack
+//!   restart, Linux drops both).
+//! * **Sizes**: see [`SizeRule`].
+//! * **Timeout**: `reassembly_timeout` after the last packet (Linux 6 s,
+//!   mctp-estack 6000 ms; libmctp has none).
+//! * **Bounded contexts with eviction**: see [`crate::Config::reassembly_contexts`].
+//!
+//! Buffers come from a pool and keep their capacity, so steady-state
+//! reassembly allocates nothing.
+
+use alloc::vec::Vec;
+
+use crate::types::{BusId, Config, DropReason, Millis, NetworkId, PhysAddr, SizeRule};
+
+/// Reassembly key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub net: NetworkId,
+    pub src: u8,
+    pub dst: u8,
+    pub tag: u8,
+    pub to: bool,
+}
+
+/// A pool of byte buffers that keep their capacity.
+#[derive(Debug, Default)]
+pub(crate) struct BufPool {
+    free: Vec<Vec<u8>>,
+    limit: usize,
+}
+
+impl BufPool {
+    pub(crate) fn new(limit: usize) -> Self {
+        BufPool {
+            free: Vec::with_capacity(limit),
+            limit,
+        }
+    }
+    pub(crate) fn get(&mut self) -> Vec<u8> {
+        self.free.pop().unwrap_or_default()
+    }
+    pub(crate) fn put(&mut self, mut v: Vec<u8>) {
+        if self.free.len() < self.limit && v.capacity() > 0 {
+            v.clear();
+            self.free.push(v);
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Ctx {
+    active: bool,
+    key: Key,
+    buf: Vec<u8>,
+    first_seq: u8,
+    next_seq: u8,
+    frag: usize,
+    last_len: usize,
+    last: Millis,
+    bus: BusId,
+    phys: PhysAddr,
+}
+
+/// A completed message.
+#[derive(Debug)]
+pub(crate) struct Done {
+    pub key: Key,
+    pub bus: BusId,
+    pub phys: PhysAddr,
+    pub data: Vec<u8>,
+}
+
+/// One packet for the reassembler.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pkt<'a> {
+    pub key: Key,
+    pub som: bool,
+    pub eom: bool,
+    pub seq: u8,
+    pub payload: &'a [u8],
+    pub bus: BusId,
+    pub phys: PhysAddr,
+}
+
+/// The set of reassembly contexts.
+#[derive(Debug)]
+pub struct Reassembler {
+    ctxs: Vec<Ctx>,
+    max_message: usize,
+    per_peer: usize,
+    timeout: Millis,
+    rule: SizeRule,
+    hint: usize,
+}
+
+/// What happened to a packet.
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Accepted, message incomplete.
+    Pending,
+    /// Message complete.
+    Done(Done),
+    /// Dropped (the counter has to be bumped by the caller).
+    Drop(DropReason),
+}
+
+impl Reassembler {
+    pub(crate) fn new(cfg: &Config) -> Self {
+        let n = cfg.reassembly_contexts.max(1);
+        let mut ctxs = Vec::with_capacity(n);
+        for _ in 0..n {
+            ctxs.push(Ctx {
+                active: false,
+                key: Key {
+                    net: 0,
+                    src: 0,
+                    dst: 0,
+                    tag: 0,
+                    to: false,
+                },
+                buf: Vec::new(),
+                first_seq: 0,
+                next_seq: 0,
+                frag: 0,
+                last_len: 0,
+                last: 0,
+                bus: BusId(0),
+                phys: PhysAddr::NONE,
+            });
+        }
+        Reassembler {
+            ctxs,
+            max_message: cfg.max_message_size,
+            per_peer: cfg.max_contexts_per_peer.max(1),
+            timeout: cfg.reassembly_timeout,
+            rule: cfg.size_rule,
+            hint: 0,
+        }
+    }
+
+    /// Contexts in use.
+    pub fn active(&self) -> usize {
+        self.ctxs.iter().filter(|c| c.active).count()
+    }
+
+    fn find(&mut self, key: &Key) -> Option<usize> {
+        if let Some(c) = self.ctxs.get(self.hint) {
+            if c.active && c.key == *key {
+                return Some(self.hint);
+            }
+        }
+        let i = self.ctxs.iter().position(|c| c.active && c.key == *key)?;
+        self.hint = i;
+        Some(i)
+    }
+
+    /// Is a reassembly in progress for `key`?
+    pub(crate) fn contains(&mut self, key: &Key) -> bool {
+        self.find(key).is_some()
+    }
+
+    fn release(&mut self, i: usize, pool: &mut BufPool) {
+        let c = &mut self.ctxs[i];
+        c.active = false;
+        pool.put(core::mem::take(&mut c.buf));
+    }
+
+    /// Pick a slot for a new reassembly from `net`/`src`; reports an eviction.
+    fn slot(&mut self, key: &Key, pool: &mut BufPool) -> (usize, bool) {
+        let mut own = 0;
+        let mut own_oldest: Option<usize> = None;
+        let mut free = None;
+        let mut oldest: Option<usize> = None;
+        for (i, c) in self.ctxs.iter().enumerate() {
+            if !c.active {
+                free.get_or_insert(i);
+                continue;
+            }
+            if c.key.net == key.net && c.key.src == key.src {
+                own += 1;
+                if own_oldest.is_none_or(|o| self.ctxs[o].last > c.last) {
+                    own_oldest = Some(i);
+                }
+            }
+            if oldest.is_none_or(|o| self.ctxs[o].last > c.last) {
+                oldest = Some(i);
+            }
+        }
+        if own >= self.per_peer {
+            if let Some(i) = own_oldest {
+                self.release(i, pool);
+                return (i, true);
+            }
+        }
+        if let Some(i) = free {
+            return (i, false);
+        }
+        let i = oldest.unwrap_or(0);
+        self.release(i, pool);
+        (i, true)
+    }
+
+    /// Feed one packet that is not a single-packet message (SOM|EOM is
+    /// handled by the caller after [`Reassembler::abort`]).
+    pub(crate) fn packet(
+        &mut self,
+        now: Millis,
+        p: Pkt<'_>,
+        pool: &mut BufPool,
+        evicted: &mut u64,
+    ) -> Step {
+        let existing = self.find(&p.key);
+        if p.som {
+            if p.payload.is_empty() {
+                return Step::Drop(DropReason::EmptySom);
+            }
+            let mut restarted = false;
+            if let Some(i) = existing {
+                let c = &self.ctxs[i];
+                if c.first_seq == p.seq && c.buf.get(..c.frag) == Some(p.payload) {
+                    self.ctxs[i].last = now;
+                    return Step::Drop(DropReason::Duplicate);
+                }
+                self.release(i, pool);
+                restarted = true;
+            }
+            if p.payload.len() > self.max_message {
+                return Step::Drop(DropReason::TooLarge);
+            }
+            let (i, ev) = self.slot(&p.key, pool);
+            if ev {
+                *evicted += 1;
+            }
+            let mut buf = pool.get();
+            buf.extend_from_slice(p.payload);
+            self.ctxs[i] = Ctx {
+                active: true,
+                key: p.key,
+                buf,
+                first_seq: p.seq,
+                next_seq: (p.seq + 1) & 3,
+                frag: p.payload.len(),
+                last_len: p.payload.len(),
+                last: now,
+                bus: p.bus,
+                phys: p.phys,
+            };
+            self.hint = i;
+            return if restarted {
+                Step::Drop(DropReason::SomRestart)
+            } else {
+                Step::Pending
+            };
+        }
+        let Some(i) = existing else {
+            return Step::Drop(DropReason::NoContext);
+        };
+        let rule = self.rule;
+        let max = self.max_message;
+        let c = &mut self.ctxs[i];
+        if p.seq != c.next_seq {
+            // An exact repeat of the previous packet: drop it, keep going.
+            let prev = c.next_seq.wrapping_sub(1) & 3;
+            if p.seq == prev
+                && p.payload.len() == c.last_len
+                && c.buf.len() >= c.last_len
+                && &c.buf[c.buf.len() - c.last_len..] == p.payload
+            {
+                c.last = now;
+                return Step::Drop(DropReason::Duplicate);
+            }
+            self.release(i, pool);
+            return Step::Drop(DropReason::BadSequence);
+        }
+        if !p.eom && rule != SizeRule::Lax && p.payload.len() != c.frag {
+            self.release(i, pool);
+            return Step::Drop(DropReason::BadMiddleSize);
+        }
+        if p.eom && rule == SizeRule::Strict && p.payload.len() > c.frag {
+            self.release(i, pool);
+            return Step::Drop(DropReason::BadEomSize);
+        }
+        if c.buf.len() + p.payload.len() > max {
+            self.release(i, pool);
+            return Step::Drop(DropReason::TooLarge);
+        }
+        c.buf.extend_from_slice(p.payload);
+        c.next_seq = (c.next_seq + 1) & 3;
+        c.last_len = p.payload.len();
+        c.last = now;
+        if !p.eom {
+            return Step::Pending;
+        }
+        c.active = false;
+        let data = core::mem::take(&mut c.buf);
+        Step::Done(Done {
+            key: c.key,
+            bus: c.bus,
+            phys: c.phys,
+            data,
+        })
+    }
+
+    /// Abort a reassembly for `key` if one is in progress (a SOM|EOM packet
+    /// with the same key). Returns whether one was aborted.
+    pub(crate) fn abort(&mut self, key: &Key, pool: &mut BufPool) -> bool {
+        match self.find(key) {
+            Some(i) => {
+                self.release(i, pool);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drop reassemblies idle for `reassembly_timeout`; returns how many.
+    pub(crate) fn expire(&mut self, now: Millis, pool: &mut BufPool) -> u64 {
+        let mut n = 0;
+        for i in 0..self.ctxs.len() {
+            let c = &self.ctxs[i];
+            if c.active && now >= c.last.saturating_add(self.timeout) {
+                self.release(i, pool);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Earliest reassembly deadline.
+    pub(crate) fn next_deadline(&self) -> Option<Millis> {
+        self.ctxs
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.last.saturating_add(self.timeout))
+            .min()
+    }
+}
