@@ -59,7 +59,10 @@ pub fn base_versions() -> [VersionEntry; 4] {
 /// The routing-table binding ID of a binding kind.
 pub fn binding_id(k: BindingKind) -> BindingId {
     match k {
-        BindingKind::Smbus | BindingKind::SmbusNoDest => BindingId::Smbus,
+        // IPMI Master Write-Read carries SMBus frames.
+        BindingKind::Smbus | BindingKind::SmbusNoDest | BindingKind::IpmiMasterWriteRead => {
+            BindingId::Smbus
+        }
         BindingKind::Serial => BindingId::Serial,
         BindingKind::I3c => BindingId::I3c,
         BindingKind::PcieVdm => BindingId::PcieVdm,
