@@ -23,7 +23,12 @@ use mctpkit::{render, BindingKind};
 use crate::decode::{BindingArg, I3cDirection};
 
 mod control;
+mod cxl;
+mod nvme_mi;
 mod parse;
+mod pldm;
+mod spdm;
+mod vdm;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -42,6 +47,13 @@ Examples:
   mctpkit craft control get-mctp-version-support --type 0xff
   mctpkit craft control get-mctp-version-support --response --versions 1.3.1,1.2,1.1,1.0
   mctpkit craft control get-endpoint-uuid --response --cc unsupported-cmd --instance-id 5
+  # Message families (see `mctpkit craft pldm --help`, `spdm`, `nvme-mi`,
+  # `cxl`, `vdm`); --decode shows the family decode:
+  mctpkit craft --decode pldm get-sensor-reading --sensor-id 5 --instance-id 3
+  mctpkit craft --decode spdm get-measurements --version 1.2 --index 0xff --nonce random
+  mctpkit craft --decode nvme-mi subsystem-health-status-poll --clear
+  mctpkit craft --decode cxl --tunnel 3 identify
+  mctpkit craft --decode vdm --pci 0x1414 cerberus --command 0x14 00 00
   # Any message family: type byte + body, or the whole message:
   mctpkit craft --binding serial raw --type 0x7e '1a b4 00 01 02 03'
   mctpkit craft message 01 80 02 3f 01
@@ -147,6 +159,20 @@ pub struct Args {
 enum MessageArg {
     /// An MCTP control message (type 0x00): `control <command> [--response] [fields]`.
     Control(control::ControlArgs),
+    /// A PLDM message (type 0x01): `pldm <command> [fields]`, or
+    /// `pldm --type T --command C [HEX]`.
+    Pldm(pldm::PldmArgs),
+    /// An SPDM message (type 0x05): `spdm <request> [fields]`, or
+    /// `spdm --code 0xNN [HEX]`.
+    Spdm(spdm::SpdmArgs),
+    /// An NVMe-MI message (type 0x04, MIC computed): `nvme-mi <command> [fields]`.
+    NvmeMi(nvme_mi::NvmeMiArgs),
+    /// A CXL CCI (type 0x08) or FM-API (type 0x07) message: `cxl <command>`,
+    /// or `cxl --opcode 0xNNNN [HEX]`; `--tunnel PORT` wraps it in 5300h.
+    Cxl(cxl::CxlArgs),
+    /// A vendor-defined message (type 0x7E PCI / 0x7F IANA): `vdm --pci ID
+    /// [HEX]`, `vdm --iana N [HEX]`, `vdm cerberus --command C [HEX]`.
+    Vdm(vdm::VdmArgs),
     /// A message of any type: `--type` byte, then the body as hex.
     Raw {
         /// Message type byte (IC bit included if set), number or name
@@ -168,6 +194,11 @@ enum MessageArg {
 fn build_message(m: &MessageArg) -> Result<(Vec<u8>, bool), String> {
     match m {
         MessageArg::Control(c) => Ok((control::build(c)?, !c.response)),
+        MessageArg::Pldm(a) => family(pldm::build(a)?),
+        MessageArg::Spdm(a) => family(spdm::build(a)?),
+        MessageArg::NvmeMi(a) => family(nvme_mi::build(a)?),
+        MessageArg::Cxl(a) => family(cxl::build(a)?),
+        MessageArg::Vdm(a) => vdm::build(a),
         MessageArg::Raw { message_type, hex } => {
             let mut msg = vec![*message_type];
             msg.extend(parse::hex_bytes(&hex.join(" "))?);
@@ -185,14 +216,36 @@ fn build_message(m: &MessageArg) -> Result<(Vec<u8>, bool), String> {
     }
 }
 
-/// Control and PLDM carry a request bit (bit 7 of byte 1): a message with it
-/// clear is a response, so TO defaults to 0. Everything else counts as a
-/// request (use --no-to otherwise).
+/// A family message with its direction taken from its own decode.
+fn family(msg: Vec<u8>) -> Result<(Vec<u8>, bool), String> {
+    let req = is_request(&msg);
+    Ok((msg, req))
+}
+
+/// Whether `msg` is a request, so TO defaults to 1 (responses: 0).
+/// Control and PLDM carry a request bit (bit 7 of byte 1); the other
+/// families say it through their decoder's `pairing()` (SPDM request codes
+/// have bit 7 set, NVMe-MI its ROR bit, CXL its category, NC-SI its
+/// response bit). Anything without a direction (unsolicited, unknown
+/// types, vendor messages without a registered decoder) counts as a
+/// request: use --no-to otherwise.
 fn is_request(msg: &[u8]) -> bool {
-    match msg {
-        [t, b, ..] if t & 0x7F <= 0x01 => b & 0x80 != 0,
-        _ => true,
+    use mctpkit::wire::message::Message;
+    if let [t, b, ..] = msg {
+        if t & 0x7F <= 0x01 {
+            return b & 0x80 != 0;
+        }
     }
+    let pairing = match Message::parse(msg) {
+        Ok(Message::NvmeMi(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Spdm(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Cxl(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Vdm(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::NcSi(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Ethernet(m)) => m.pairing().map(|p| p.request),
+        _ => None,
+    };
+    pairing.unwrap_or(true)
 }
 
 /// Wrap one packet in the chosen binding.
@@ -261,6 +314,31 @@ fn i3c_pec_addr(args: &Args) -> Option<i3c::PecAddress> {
     })
 }
 
+/// The family decode of a whole message (type byte first): its summary,
+/// its message-level integrity check and any problem, as `!!` notes like
+/// the dissector's.
+fn message_summary(msg: &[u8]) -> String {
+    use mctpkit::wire::message::Message;
+    let mut s = String::new();
+    match Message::parse(msg) {
+        Ok(m) => {
+            let _ = m.as_describe().summary(&mut s);
+            if let Some(i) = m.integrity() {
+                s.push_str(&format!(
+                    " / {} {}",
+                    i.name,
+                    if i.ok() { "ok" } else { "BAD" }
+                ));
+            }
+            if let Some(e) = m.problem() {
+                s.push_str(&format!(" / !! {e}"));
+            }
+        }
+        Err(e) => s.push_str(&format!("!! {e}")),
+    }
+    s
+}
+
 /// Lower-case hex bytes separated by spaces.
 pub fn hex_line(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
@@ -310,6 +388,11 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             writeln!(out, "# {line}")?;
         }
     }
+    if args.decode && packets.len() > 1 {
+        // Each frame above is decoded alone (the dissector does not
+        // reassemble), so also show the family decode of the whole message.
+        writeln!(out, "# message ({} bytes): {}", msg.len(), message_summary(&msg))?;
+    }
     out.flush()?;
 
     if let Some(path) = &args.pcap {
@@ -347,6 +430,16 @@ mod tests {
         assert!(!is_request(&[0x01, 0x03, 0x02]));
         assert!(is_request(&[0x05, 0x10, 0x84]));
         assert!(is_request(&[0x7E]));
+        // SPDM GET_VERSION / VERSION (bit 7 of the code).
+        assert!(is_request(&[0x05, 0x10, 0x84, 0x00, 0x00]));
+        assert!(!is_request(&[0x05, 0x10, 0x04, 0x00, 0x00, 0x00, 0x00]));
+        // CXL: category byte 0 = request, 1 = response.
+        let mut cxl = [0u8; 13];
+        cxl[0] = 0x08;
+        cxl[5] = 0x03;
+        assert!(is_request(&cxl));
+        cxl[1] = 0x01;
+        assert!(!is_request(&cxl));
     }
 
     #[test]
