@@ -352,7 +352,7 @@ pub fn build(a: &PldmArgs) -> Result<Vec<u8>, String> {
             builder::get_pldm_version_request(iid, PldmType::from_value(*pldm_type)).to_vec()
         }
         P::GetPldmTypes { types } if rsp => builder::get_pldm_types_response(iid, types).to_vec(),
-        P::GetPldmTypes { .. } => emit(PldmBuilder::request(t, c).instance_id(iid), &[])?,
+        P::GetPldmTypes { .. } => builder::get_pldm_types_request(iid).to_vec(),
         P::GetSensorReading {
             size: s,
             reading,

@@ -201,6 +201,20 @@ pub fn emit_get_pldm_version_response(
         .emit_repr(&rsp, buf)
 }
 
+/// GetPLDMTypes request (no data).
+///
+/// ```
+/// use mctpkit_wire::pldm::builder;
+/// // DSP0240 Table 11: Rq=1, iid 2, type 0, command 0x04.
+/// assert_eq!(builder::get_pldm_types_request(2).to_vec(), [0x01, 0x82, 0x00, 0x04]);
+/// ```
+pub fn get_pldm_types_request(iid: u8) -> Message<'static> {
+    Message {
+        header: Header::request(PldmType::Base, base::Command::GetPldmTypes.value(), iid),
+        body: Body::Empty,
+    }
+}
+
 /// GetPLDMTypes response listing `types`.
 pub fn get_pldm_types_response(iid: u8, types: &[u8]) -> Message<'static> {
     base_msg(
