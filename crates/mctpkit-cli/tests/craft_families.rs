@@ -58,7 +58,10 @@ fn hdr(to: bool) -> &'static str {
 /// layer is there and nothing was flagged.
 fn decodes_clean(packet_hex: &str, key: &str) -> String {
     let json = ok(&["decode", "--json", packet_hex]);
-    assert!(json.contains(&format!("\"{key}\":")), "{key} missing: {json}");
+    assert!(
+        json.contains(&format!("\"{key}\":")),
+        "{key} missing: {json}"
+    );
     assert!(
         !json.contains("\"problems\"") || json.contains("\"problems\":[]"),
         "problems: {json}"
@@ -91,13 +94,27 @@ fn bytes(hex: &str) -> Vec<u8> {
 fn pldm_exact_bytes() {
     // GetSensorReading request, iid 3, sensor 5, no rearm: the
     // pldm::builder doc example (DSP0248 §18.2: sensorID LE, rearm).
-    let p = craft1(&["pldm", "get-sensor-reading", "--sensor-id", "5", "--instance-id", "3"]);
+    let p = craft1(&[
+        "pldm",
+        "get-sensor-reading",
+        "--sensor-id",
+        "5",
+        "--instance-id",
+        "3",
+    ]);
     assert_eq!(p, format!("{} 01 83 02 11 05 00 00", hdr(true)));
     let s = decodes_clean(&p, "pldm");
     assert!(s.contains("PLDM GetSensorReading req iid=3"), "{s}");
 
     // The instance ID may also come before the command name.
-    let p2 = craft1(&["pldm", "--instance-id", "3", "get-sensor-reading", "--sensor-id", "5"]);
+    let p2 = craft1(&[
+        "pldm",
+        "--instance-id",
+        "3",
+        "get-sensor-reading",
+        "--sensor-id",
+        "5",
+    ]);
     assert_eq!(p2, p);
 
     // GetSensorReading response, sint16 -12, warning: by hand (DSP0248
@@ -139,7 +156,10 @@ fn pldm_exact_bytes() {
     decodes_clean(&p, "pldm");
 
     // GetTID: 01 80 00 02 (DSP0240 Table 9); response cc 0, TID 1.
-    assert_eq!(craft1(&["pldm", "get-tid"]), format!("{} 01 80 00 02", hdr(true)));
+    assert_eq!(
+        craft1(&["pldm", "get-tid"]),
+        format!("{} 01 80 00 02", hdr(true))
+    );
     assert_eq!(
         craft1(&["pldm", "get-tid", "--response", "--tid", "1"]),
         format!("{} 01 00 00 02 00 01", hdr(false))
@@ -156,11 +176,30 @@ fn pldm_exact_bytes() {
     );
     // Generic form gives the same bytes as the typed command.
     assert_eq!(
-        craft1(&["pldm", "--type", "platform", "--command", "0x11", "--instance-id", "3", "05 00 00"]),
+        craft1(&[
+            "pldm",
+            "--type",
+            "platform",
+            "--command",
+            "0x11",
+            "--instance-id",
+            "3",
+            "05 00 00"
+        ]),
         format!("{} 01 83 02 11 05 00 00", hdr(true))
     );
     assert_eq!(
-        craft1(&["pldm", "--type", "2", "--command", "0x11", "--response", "--cc", "0", "00 00 01 01 01 00 2a"]),
+        craft1(&[
+            "pldm",
+            "--type",
+            "2",
+            "--command",
+            "0x11",
+            "--response",
+            "--cc",
+            "0",
+            "00 00 01 01 01 00 2a"
+        ]),
         format!("{} 01 00 02 11 00 00 00 01 01 01 00 2a", hdr(false))
     );
 }
@@ -174,14 +213,35 @@ fn pldm_every_command_decodes_clean() {
         &["get-pldm-types"],
         &["get-pldm-types", "--response", "--types", "0,2,5"],
         &["get-sensor-reading", "--sensor-id", "7", "--rearm"],
-        &["set-numeric-effecter-value", "--effecter-id", "2", "--size", "uint16", "--value", "300"],
+        &[
+            "set-numeric-effecter-value",
+            "--effecter-id",
+            "2",
+            "--size",
+            "uint16",
+            "--value",
+            "300",
+        ],
         &["set-numeric-effecter-value", "--response"],
         &["get-pdr", "--record-handle", "1", "--count", "128"],
-        &["request-update", "--max-transfer-size", "4096", "--version-string", "fw-1.2.3"],
+        &[
+            "request-update",
+            "--max-transfer-size",
+            "4096",
+            "--version-string",
+            "fw-1.2.3",
+        ],
         &["request-update", "--response", "--meta-data-length", "16"],
         &["request-firmware-data", "--response", "de ad be ef"],
         &["get-status"],
-        &["get-status", "--response", "--current-state", "download", "--progress", "40"],
+        &[
+            "get-status",
+            "--response",
+            "--current-state",
+            "download",
+            "--progress",
+            "40",
+        ],
     ];
     for c in cmds {
         let mut a = vec!["pldm"];
@@ -193,7 +253,13 @@ fn pldm_every_command_decodes_clean() {
         assert!(s.contains(if to { " rsp " } else { " req " }), "{c:?}: {s}");
     }
     // The PLDM version response's CRC-32 is verified by the decoder.
-    let p = craft1(&["pldm", "get-pldm-version", "--response", "--versions", "1.0.0"]);
+    let p = craft1(&[
+        "pldm",
+        "get-pldm-version",
+        "--response",
+        "--versions",
+        "1.0.0",
+    ]);
     assert!(ok(&["decode", &p]).contains("crc ok"));
 }
 
@@ -206,23 +272,58 @@ fn spdm_exact_bytes() {
 
     // GET_MEASUREMENTS v1.2, signed, all, zero nonce, slot 0: the
     // spdm::builder doc example (05 12 e0 01 ff, 32-byte nonce, SlotIDParam).
-    let p = craft1(&["spdm", "get-measurements", "--version", "1.2", "--index", "0xff"]);
+    let p = craft1(&[
+        "spdm",
+        "get-measurements",
+        "--version",
+        "1.2",
+        "--index",
+        "0xff",
+    ]);
     let nonce = vec!["00"; 32].join(" ");
     assert_eq!(p, format!("{} 05 12 e0 01 ff {nonce} 00", hdr(true)));
     decodes_clean(&p, "spdm");
     // An explicit nonce and slot land where DSP0274 Table 43 puts them.
     let n: Vec<String> = (0..32).map(|i| format!("{i:02x}")).collect();
-    let p = craft1(&["spdm", "get-measurements", "--nonce", &n.join(""), "--slot", "3", "--index", "1"]);
-    assert_eq!(p, format!("{} 05 12 e0 01 01 {} 03", hdr(true), n.join(" ")));
+    let p = craft1(&[
+        "spdm",
+        "get-measurements",
+        "--nonce",
+        &n.join(""),
+        "--slot",
+        "3",
+        "--index",
+        "1",
+    ]);
+    assert_eq!(
+        p,
+        format!("{} 05 12 e0 01 01 {} 03", hdr(true), n.join(" "))
+    );
     decodes_clean(&p, "spdm");
 
     // GET_CERTIFICATE slot 1, offset 0, length 0x400 (Table 28).
-    let p = craft1(&["spdm", "--version", "1.1", "get-certificate", "--slot", "1", "--length", "0x400"]);
+    let p = craft1(&[
+        "spdm",
+        "--version",
+        "1.1",
+        "get-certificate",
+        "--slot",
+        "1",
+        "--length",
+        "0x400",
+    ]);
     assert_eq!(p, format!("{} 05 11 82 01 00 00 00 00 04", hdr(true)));
     decodes_clean(&p, "spdm");
 
     // Generic VERSION response (code 0x04 has bit 7 clear: TO = 0).
-    let p = craft1(&["spdm", "--version", "1.0", "--code", "0x04", "00 03 00 10 00 11 00 12"]);
+    let p = craft1(&[
+        "spdm",
+        "--version",
+        "1.0",
+        "--code",
+        "0x04",
+        "00 03 00 10 00 11 00 12",
+    ]);
     assert_eq!(
         p,
         format!("{} 05 10 04 00 00 00 03 00 10 00 11 00 12", hdr(false))
@@ -275,11 +376,24 @@ fn nvme_mi_exact_bytes_and_mic() {
 
     // Every command: the last four bytes are the CRC-32C of the rest.
     let cmds: &[&[&str]] = &[
-        &["controller-health-status-poll", "--max-entries", "4", "--report-all"],
+        &[
+            "controller-health-status-poll",
+            "--max-entries",
+            "4",
+            "--report-all",
+        ],
         &["read-data-structure", "--dtyp", "controller-list"],
         &["configuration-get", "--id", "mtu", "--port-id", "1"],
         &["--csi", "1", "admin-identify", "--cns", "1"],
-        &["admin-get-log-page", "--lid", "2", "--bytes", "512", "--csi", "1"],
+        &[
+            "admin-get-log-page",
+            "--lid",
+            "2",
+            "--bytes",
+            "512",
+            "--csi",
+            "1",
+        ],
     ];
     for c in cmds {
         let mut a = vec!["craft", "--mtu", "128", "nvme-mi"];
@@ -307,14 +421,18 @@ fn nvme_mi_exact_bytes_and_mic() {
     assert_eq!(hex_lines(&out).len(), 2);
     let last = out.lines().last().unwrap();
     assert!(
-        last.starts_with("# message (72 bytes): NVMe-MI Admin Identify req") && last.ends_with("mic ok"),
+        last.starts_with("# message (72 bytes): NVMe-MI Admin Identify req")
+            && last.ends_with("mic ok"),
         "{out}"
     );
     // Without IC: type 0x04, no MIC.
     let p = craft1(&["nvme-mi", "--no-ic", "subsystem-health-status-poll"]);
     assert_eq!(
         p,
-        format!("{} 04 08 00 00 01 00 00 00 00 00 00 00 00 00 00 00", hdr(true))
+        format!(
+            "{} 04 08 00 00 01 00 00 00 00 00 00 00 00 00 00 00",
+            hdr(true)
+        )
     );
 }
 
@@ -324,7 +442,10 @@ fn cxl_exact_bytes() {
     // (reference §2): type 8, category 0, tag, rsvd, opcode 0300h LE,
     // length 0, return code 0, vendor status 0.
     let p = craft1(&["cxl", "get-timestamp"]);
-    assert_eq!(p, format!("{} 08 00 00 00 00 03 00 00 00 00 00 00 00", hdr(true)));
+    assert_eq!(
+        p,
+        format!("{} 08 00 00 00 00 03 00 00 00 00 00 00 00", hdr(true))
+    );
     assert!(decodes_clean(&p, "cxl").contains("CXL GetTimestamp req"));
 
     // Identify tunnelled to port 3 (CXL 3.x Table 7-? Tunnel Management
@@ -339,17 +460,34 @@ fn cxl_exact_bytes() {
         )
     );
     let s = decodes_clean(&p, "cxl");
-    assert!(s.contains("TunnelManagementCommand req tag=5 / port/LD 3 >> Identify req tag=5"), "{s}");
+    assert!(
+        s.contains("TunnelManagementCommand req tag=5 / port/LD 3 >> Identify req tag=5"),
+        "{s}"
+    );
 
     // FM-API command sets go as type 7; --fm-api forces it for others.
     assert!(craft1(&["cxl", "get-ld-info"]).contains(" c8 07 00 00 00 00 54 "));
     assert!(craft1(&["cxl", "identify-switch-device"]).contains(" c8 07 00 00 00 00 51 "));
     assert_eq!(
-        craft1(&["cxl", "--opcode", "0xc001", "--fm-api", "--cxl-tag", "2", "01 02"]),
+        craft1(&[
+            "cxl",
+            "--opcode",
+            "0xc001",
+            "--fm-api",
+            "--cxl-tag",
+            "2",
+            "01 02"
+        ]),
         format!("{} 07 00 02 00 01 c0 02 00 00 00 00 00 00 01 02", hdr(true))
     );
     // Generic response: category 1, TO clear, payload length 8.
-    let p = craft1(&["cxl", "--opcode", "0x0300", "--response", "00 e4 0b 54 02 00 00 00"]);
+    let p = craft1(&[
+        "cxl",
+        "--opcode",
+        "0x0300",
+        "--response",
+        "00 e4 0b 54 02 00 00 00",
+    ]);
     assert_eq!(
         p,
         format!(
@@ -360,8 +498,16 @@ fn cxl_exact_bytes() {
     decodes_clean(&p, "cxl");
     // Get Physical Port State: count then port IDs.
     let p = craft1(&["cxl", "get-physical-port-state", "--ports", "0,1,2"]);
-    assert!(p.ends_with("07 00 00 00 01 51 04 00 00 00 00 00 00 03 00 01 02"), "{p}");
-    for c in ["identify", "get-health-info", "get-supported-logs", "get-ld-info"] {
+    assert!(
+        p.ends_with("07 00 00 00 01 51 04 00 00 00 00 00 00 03 00 01 02"),
+        "{p}"
+    );
+    for c in [
+        "identify",
+        "get-health-info",
+        "get-supported-logs",
+        "get-ld-info",
+    ] {
         decodes_clean(&craft1(&["cxl", c]), "cxl");
     }
 }
@@ -381,7 +527,15 @@ fn vdm_exact_bytes() {
     assert_eq!(p, format!("{} 7e 14 14 00 81 00 00", hdr(true)));
     assert!(decodes_clean(&p, "vdm").contains("Cerberus Get Digest"));
     // Header helpers: Rq (bit 7) and Crypt (bit 5); --response clears TO.
-    let p = craft1(&["vdm", "--response", "cerberus", "--command", "0x01", "--device-specific", "--crypt"]);
+    let p = craft1(&[
+        "vdm",
+        "--response",
+        "cerberus",
+        "--command",
+        "0x01",
+        "--device-specific",
+        "--crypt",
+    ]);
     assert_eq!(p, format!("{} 7e 14 14 a0 01", hdr(false)));
 }
 
@@ -392,8 +546,23 @@ fn spdm_certificate_fragmented_at_64() {
     let portion: Vec<String> = (0..200).map(|i| format!("{:02x}", i as u8)).collect();
     let portion = portion.join(" ");
     let out = ok(&[
-        "craft", "--src", "8", "--dst", "9", "--tag", "5", "--mtu", "64", "--decode", "spdm",
-        "certificate", "--slot", "1", "--remainder", "0x100", &portion,
+        "craft",
+        "--src",
+        "8",
+        "--dst",
+        "9",
+        "--tag",
+        "5",
+        "--mtu",
+        "64",
+        "--decode",
+        "spdm",
+        "certificate",
+        "--slot",
+        "1",
+        "--remainder",
+        "0x100",
+        &portion,
     ]);
     let lines = hex_lines(&out);
     assert_eq!(lines.len(), 4, "{out}");
@@ -430,25 +599,60 @@ fn cxl_fragmented_over_smbus() {
     // message) over SMBus at --mtu 64: two frames, each with a good PEC.
     let payload = vec!["ab"; 100].join(" ");
     let out = ok(&[
-        "craft", "--binding", "smbus", "--mtu", "64", "--decode", "cxl", "--opcode", "0xc000",
+        "craft",
+        "--binding",
+        "smbus",
+        "--mtu",
+        "64",
+        "--decode",
+        "cxl",
+        "--opcode",
+        "0xc000",
         &payload,
     ]);
     assert_eq!(hex_lines(&out).len(), 2, "{out}");
     let notes: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
-    assert!(notes[0].contains("PEC ok") && notes[1].contains("PEC ok"), "{out}");
-    assert!(notes[2].starts_with("# message (113 bytes): CXL VendorC000h req"), "{out}");
+    assert!(
+        notes[0].contains("PEC ok") && notes[1].contains("PEC ok"),
+        "{out}"
+    );
+    assert!(
+        notes[2].starts_with("# message (113 bytes): CXL VendorC000h req"),
+        "{out}"
+    );
 }
 
 #[test]
 fn family_argument_errors() {
     assert!(fails(&["craft", "pldm"]).contains("give a command"));
-    assert!(fails(&["craft", "pldm", "--type", "2", "--command", "1", "get-tid"]).contains("generic"));
+    assert!(
+        fails(&["craft", "pldm", "--type", "2", "--command", "1", "get-tid"]).contains("generic")
+    );
     assert!(fails(&["craft", "spdm"]).contains("--code"));
     assert!(fails(&["craft", "spdm", "get-measurements", "--nonce", "0011"]).contains("32 bytes"));
-    assert!(fails(&["craft", "nvme-mi", "--csi", "2", "subsystem-health-status-poll"]).contains("0x1"));
-    assert!(fails(&["craft", "nvme-mi", "admin-get-log-page", "--bytes", "6"]).contains("multiple of 4"));
+    assert!(fails(&[
+        "craft",
+        "nvme-mi",
+        "--csi",
+        "2",
+        "subsystem-health-status-poll"
+    ])
+    .contains("0x1"));
+    assert!(
+        fails(&["craft", "nvme-mi", "admin-get-log-page", "--bytes", "6"])
+            .contains("multiple of 4")
+    );
     assert!(fails(&["craft", "cxl"]).contains("--opcode"));
-    assert!(fails(&["craft", "cxl", "--tunnel", "1", "--opcode", "1", "--response"]).contains("requests only"));
+    assert!(fails(&[
+        "craft",
+        "cxl",
+        "--tunnel",
+        "1",
+        "--opcode",
+        "1",
+        "--response"
+    ])
+    .contains("requests only"));
     assert!(fails(&["craft", "vdm"]).contains("--pci"));
     assert!(fails(&["craft", "vdm", "--pci", "1", "--iana", "2"]).contains("cannot be used with"));
 }

@@ -391,7 +391,12 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if args.decode && packets.len() > 1 {
         // Each frame above is decoded alone (the dissector does not
         // reassemble), so also show the family decode of the whole message.
-        writeln!(out, "# message ({} bytes): {}", msg.len(), message_summary(&msg))?;
+        writeln!(
+            out,
+            "# message ({} bytes): {}",
+            msg.len(),
+            message_summary(&msg)
+        )?;
     }
     out.flush()?;
 

@@ -9,7 +9,7 @@ use mctpkit::wire::pldm::firmware_update::{
     self as fw, builder as fwb, GetStatusResponse, RequestUpdateRequest, VersionString,
 };
 use mctpkit::wire::pldm::platform::{self, DataSize, SensorState};
-use mctpkit::wire::pldm::PldmType;
+use mctpkit::wire::pldm::{Header, PldmType};
 
 use super::parse;
 
@@ -315,7 +315,9 @@ fn type_command(c: &PldmCommand) -> (PldmType, u8) {
 pub fn build(a: &PldmArgs) -> Result<Vec<u8>, String> {
     let iid = a.instance_id;
     if a.command.is_some() && (a.pldm_type.is_some() || !a.hex.is_empty()) {
-        return Err("pldm: --type/--command/HEX (generic form) cannot go with a command name".into());
+        return Err(
+            "pldm: --type/--command/HEX (generic form) cannot go with a command name".into(),
+        );
     }
     let Some(cmd) = &a.command else {
         let (Some(t), Some(c)) = (a.pldm_type, a.command_code) else {
@@ -456,10 +458,10 @@ pub fn build(a: &PldmArgs) -> Result<Vec<u8>, String> {
         P::GetStatus { .. } => fw_vec(fwb::get_status_request(iid))?,
     };
     if a.datagram && !rsp {
-        // The D bit is bit 6 of the first header byte (DSP0240 Table 1).
-        if let Some(b) = v.get_mut(1) {
-            *b |= 0x40;
-        }
+        // Set the D bit through the header Repr rather than by hand.
+        let mut h = Header::parse(&v).map_err(|e| e.to_string())?;
+        h.d = true;
+        h.emit_bytes(&mut v).map_err(|e| e.to_string())?;
     }
     Ok(v)
 }

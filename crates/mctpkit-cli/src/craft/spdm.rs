@@ -267,8 +267,9 @@ pub fn build(a: &SpdmArgs) -> Result<Vec<u8>, String> {
             slot,
             hash_type,
             nonce,
-        } => builder::challenge(v, *slot, *hash_type, nonce.as_ref().unwrap_or(&zero), &[])
-            .to_vec(),
+        } => {
+            builder::challenge(v, *slot, *hash_type, nonce.as_ref().unwrap_or(&zero), &[]).to_vec()
+        }
         S::GetMeasurements {
             index,
             slot,
