@@ -448,9 +448,10 @@ fn cxl_exact_bytes() {
     );
     assert!(decodes_clean(&p, "cxl").contains("CXL GetTimestamp req"));
 
-    // Identify tunnelled to port 3 (CXL 3.x Table 7-? Tunnel Management
-    // Command request: port, target type 0, command size 12, command),
-    // by hand: outer 5300h FM-API message, 16-byte payload.
+    // Identify tunnelled to port 3, by hand from the CXL reference §5.1
+    // (CXL r3.1 §7.6.7.3.1): outer 5300h request on MCTP type 7 with a
+    // 16-byte payload = port 3, target type 0, command size 12, then the
+    // inner Identify CCI message (its own category and tag).
     let p = craft1(&["cxl", "--tunnel", "3", "identify", "--cxl-tag", "5"]);
     assert_eq!(
         p,
