@@ -428,3 +428,82 @@ fn estack_i2c_framing_divergences() {
         Err(e) => panic!("encode failed: {e:?}"),
     }
 }
+
+/// The receiving bus's unit bounds serial packets: a bus at the BTU (64)
+/// drops estack's 69-byte packet (estack mtu 69 = 65-byte payload) as a
+/// framing error, through the stream deframer and through `receive_frame`
+/// alike (Linux and libmctp also cap serial receive at 68). Our SMBus
+/// receive does not apply the unit (the byte count bounds it at 255).
+#[test]
+fn serial_receive_is_bounded_by_the_bus_unit() {
+    let msg = message(65, 9);
+    for framing in FRAMINGS {
+        let mut es = mctp_estack::Stack::new(Eid(THEIRS), 69, 0);
+        let (frames, _) = estack_send(&mut es, framing, None, 69, &msg);
+        assert_eq!(frames.len(), 1);
+        let mut s = ours(framing, 64);
+        match framing {
+            Framing::Serial => s.receive_stream(0, BusId(0), &frames[0]),
+            _ => {
+                let _ = s.receive_frame(0, BusId(0), &frames[0]);
+            }
+        }
+        if framing == Framing::I2c {
+            assert_eq!(s.poll_deliver().unwrap().data, msg);
+        } else {
+            assert!(s.poll_deliver().is_none(), "{framing:?}");
+            assert_eq!(
+                s.counters().dropped(DropReason::BadFraming),
+                1,
+                "{framing:?}"
+            );
+        }
+    }
+}
+
+/// Integrity checks agree: a flipped bit in an estack frame is counted as
+/// a bad PEC/FCS by ours, and estack rejects our corrupted frames.
+#[test]
+fn corrupted_frames_are_rejected_both_ways() {
+    let msg = message(30, 4);
+    for framing in FRAMINGS {
+        let mut es = mctp_estack::Stack::new(Eid(THEIRS), 68, 0);
+        let (mut frames, _) = estack_send(&mut es, framing, None, 68, &msg);
+        // Flip a payload bit (not a flag, escape or header byte).
+        frames[0][12] ^= 0x01;
+        let mut s = ours(framing, 64);
+        match framing {
+            Framing::Serial => s.receive_stream(0, BusId(0), &frames[0]),
+            _ => {
+                assert_eq!(
+                    s.receive_frame(0, BusId(0), &frames[0]),
+                    Err(DropReason::BadIntegrity),
+                    "{framing:?}"
+                );
+            }
+        }
+        assert_eq!(
+            s.counters().dropped(DropReason::BadIntegrity),
+            1,
+            "{framing:?}"
+        );
+        assert!(s.poll_deliver().is_none());
+
+        s.send(0, SendOptions::request(NET, THEIRS), &msg).unwrap();
+        let mut f = ours_frames(&mut s).remove(0);
+        f[12] ^= 0x01;
+        match framing {
+            Framing::I2c => {
+                assert!(MctpI2cEncap::new(THEIR_ADDR).decode(&f, true).is_err());
+            }
+            _ => {
+                // estack's deframer drops the frame on its FCS and reads on
+                // to the end of the input.
+                let mut rd: &[u8] = &f;
+                let mut h = MctpSerialHandler::new();
+                let r = block_on(h.recv_async(&mut rd));
+                assert!(r.is_err(), "{framing:?}");
+            }
+        }
+    }
+}
