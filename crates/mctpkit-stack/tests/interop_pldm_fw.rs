@@ -233,6 +233,12 @@ struct World {
     outbox: Outbox,
     frames: u64,
     fd_errors: Vec<String>,
+    /// Drop one UA→FD packet: the `.1`-th packet after the SOM of the
+    /// `.0`-th RequestFirmwareData response (1-based), if set.
+    lose: Option<(u32, u32)>,
+    rfd_responses: u32,
+    countdown: u32,
+    lost: u64,
 }
 
 impl World {
@@ -260,6 +266,10 @@ impl World {
             outbox: Rc::default(),
             frames: 0,
             fd_errors: Vec::new(),
+            lose: None,
+            rfd_responses: 0,
+            countdown: 0,
+            lost: 0,
         }
     }
 
@@ -275,9 +285,17 @@ impl World {
             };
             while let Some(r) = from.poll_transmit_frame(&mut buf) {
                 let t = r.expect("framing");
-                to.receive_frame(self.now, BusId(0), &buf[..t.len])
-                    .expect("frame accepted");
+                let f = &buf[..t.len];
                 self.frames += 1;
+                if dir == 0 && lose_this(f, self.lose, &mut self.rfd_responses, &mut self.countdown)
+                {
+                    self.lost += 1;
+                    continue;
+                }
+                // A lost packet makes the rest of its message unreassemblable:
+                // those are counted drops, not errors.
+                let r = to.receive_frame(self.now, BusId(0), f);
+                assert!(r.is_ok() || self.lost > 0, "frame refused: {r:?}");
             }
         }
         self.now += 1;
@@ -336,6 +354,30 @@ impl World {
             }
         }
     }
+}
+
+/// The fault injector: SMBus frame = dst, 0x0F, count, src, then the MCTP
+/// packet (flags at 7, type at 8, PLDM header at 9..12).
+fn lose_this(f: &[u8], lose: Option<(u32, u32)>, seen: &mut u32, countdown: &mut u32) -> bool {
+    let Some((nth, after)) = lose else {
+        return false;
+    };
+    let som = f.get(7).is_some_and(|b| b & 0x80 != 0);
+    let rfd_rsp = f.get(8) == Some(&PLDM)
+        && f.get(9).is_some_and(|b| b & 0x80 == 0)
+        && f.get(11) == Some(&(pldm_fw::Cmd::RequestFirmwareData as u8));
+    if som && rfd_rsp {
+        *seen += 1;
+        if *seen == nth {
+            *countdown = after;
+        }
+        return false;
+    }
+    if *countdown > 0 {
+        *countdown -= 1;
+        return *countdown == 0;
+    }
+    false
 }
 
 type Shared = Rc<RefCell<World>>;
@@ -481,9 +523,58 @@ fn pldm_fw_inventory_across_our_stack() {
 /// issued by pldm-fw's own UA and FD code.
 #[test]
 fn pldm_fw_full_update_across_our_stack() {
+    let (w, blocks) = full_update("interop_pldm_fw_component.bin", None);
+    assert_eq!(
+        blocks,
+        vec![
+            (0, 1024),
+            (1024, 1024),
+            (2048, 1024),
+            (3072, 1024),
+            (4096, 904)
+        ]
+    );
+    assert!(w.fd_errors.is_empty(), "{:?}", w.fd_errors);
+    assert_eq!(w.ua.counters().total_dropped(), 0);
+    assert_eq!(w.fd.counters().total_dropped(), 0);
+    // Everything ran on the virtual clock, well inside pldm-fw's 1 s retry
+    // timer, so no request was repeated.
+    assert!(w.now < 1_000, "virtual time {} ms", w.now);
+}
+
+/// The same update with one packet lost in the middle of the second
+/// firmware block (a 17-packet message): our reassembly discards that
+/// block, pldm-fw's FD repeats RequestFirmwareData after its 1 s retry
+/// timer (a new owned tag on our stack), the UA serves the block again and
+/// the device still ends up with the exact image.
+#[test]
+fn pldm_fw_update_recovers_from_a_lost_packet() {
+    let (w, blocks) = full_update("interop_pldm_fw_component_lossy.bin", Some((2, 5)));
+    assert_eq!(w.lost, 1);
+    assert_eq!(
+        blocks,
+        vec![
+            (0, 1024),
+            (1024, 1024),
+            (1024, 1024),
+            (2048, 1024),
+            (3072, 1024),
+            (4096, 904)
+        ]
+    );
+    assert!(
+        w.fd.counters().total_dropped() > 0,
+        "the broken block was dropped"
+    );
+    assert_eq!(w.ua.counters().total_dropped(), 0);
+    assert!(w.now > 1_000, "the FD's retry timer fired");
+}
+
+/// Run the whole update with pldm-fw's UA against its FD; checks the image
+/// and the device callbacks, returns the world and the blocks the UA served.
+fn full_update(file: &str, lose: Option<(u32, u32)>) -> (World, Vec<(u32, u32)>) {
     let img = image(5000);
-    let path =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop_pldm_fw_component.bin");
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(file);
     std::fs::write(&path, &img).unwrap();
     let pkg = pldm_fw::pkg::Package::new_virtual(
         ComponentClassification::Firmware,
@@ -493,6 +584,7 @@ fn pldm_fw_full_update_across_our_stack() {
     .unwrap();
 
     let w: Shared = Rc::new(RefCell::new(World::new()));
+    w.borrow_mut().lose = lose;
     let mut req = UaReq {
         w: w.clone(),
         tag: None,
@@ -523,20 +615,12 @@ fn pldm_fw_full_update_across_our_stack() {
     })
     .expect("UpdateComponent + transfer + verify + apply");
     ua::activate_firmware(&mut req, true).expect("ActivateFirmware");
+    std::fs::remove_file(&path).ok();
+    drop((req, listener));
 
-    let w = w.borrow();
+    let w = Rc::try_unwrap(w).ok().expect("one owner left").into_inner();
     assert_eq!(w.dev.image.len(), img.len());
     assert!(w.dev.image == img, "the device received the exact image");
-    assert_eq!(
-        blocks,
-        vec![
-            (0, 1024),
-            (1024, 1024),
-            (2048, 1024),
-            (3072, 1024),
-            (4096, 904)
-        ]
-    );
     assert_eq!(
         w.dev.events,
         vec![
@@ -547,11 +631,5 @@ fn pldm_fw_full_update_across_our_stack() {
             "activate self_contained=true".to_string(),
         ]
     );
-    assert!(w.fd_errors.is_empty(), "{:?}", w.fd_errors);
-    assert_eq!(w.ua.counters().total_dropped(), 0);
-    assert_eq!(w.fd.counters().total_dropped(), 0);
-    // Everything ran on the virtual clock, well inside pldm-fw's 1 s retry
-    // timer, so no request was repeated.
-    assert!(w.now < 1_000, "virtual time {} ms", w.now);
-    std::fs::remove_file(&path).ok();
+    (w, blocks)
 }
