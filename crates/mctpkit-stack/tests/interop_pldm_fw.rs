@@ -523,7 +523,7 @@ fn pldm_fw_inventory_across_our_stack() {
 /// issued by pldm-fw's own UA and FD code.
 #[test]
 fn pldm_fw_full_update_across_our_stack() {
-    let (w, blocks) = full_update("interop_pldm_fw_component.bin", None);
+    let (w, blocks) = full_update("interop_pldm_fw_component.bin", None, false);
     assert_eq!(
         blocks,
         vec![
@@ -549,7 +549,7 @@ fn pldm_fw_full_update_across_our_stack() {
 /// the device still ends up with the exact image.
 #[test]
 fn pldm_fw_update_recovers_from_a_lost_packet() {
-    let (w, blocks) = full_update("interop_pldm_fw_component_lossy.bin", Some((2, 5)));
+    let (w, blocks) = full_update("interop_pldm_fw_component_lossy.bin", Some((2, 5)), false);
     assert_eq!(w.lost, 1);
     assert_eq!(
         blocks,
@@ -570,18 +570,80 @@ fn pldm_fw_update_recovers_from_a_lost_packet() {
     assert!(w.now > 1_000, "the FD's retry timer fired");
 }
 
+/// The update driven by a real DSP0267 package file: built by
+/// `mctpkit-wire`'s encoder (format 1.1, one device record whose
+/// descriptors are the FD's PCI vendor/device IDs, one component), parsed by
+/// pldm-fw's `Package::parse` (header CRC-32 checked) and matched to the
+/// FD's QueryDeviceIdentifiers answer by pldm-fw's `Update::new`.
+#[test]
+fn pldm_fw_update_from_a_package_built_by_mctpkit_wire() {
+    let (w, blocks) = full_update("interop_pldm_fw_package.bin", None, true);
+    assert_eq!(blocks.len(), 5);
+    assert!(w.fd_errors.is_empty(), "{:?}", w.fd_errors);
+}
+
+/// A format 1.1 package holding `img` as component `COMPONENT_ID`, for the
+/// device `Dev::new()` describes.
+fn package_bytes(img: &[u8]) -> Vec<u8> {
+    use mctpkit_wire::pldm::firmware_update::{Descriptor as D, DescriptorType, VersionString};
+    use mctpkit_wire::pldm::package::{ComponentSpec, DeviceSpec, PackageSpec};
+    PackageSpec {
+        format_revision: 2,
+        package_version: VersionString::ascii("pkg-2.0"),
+        devices: vec![DeviceSpec {
+            applicable_components: vec![0],
+            version: VersionString::ascii("image-set 2.0.0"),
+            descriptors: vec![
+                D {
+                    descriptor_type: DescriptorType::PciVendorId,
+                    data: &0x1AF4u16.to_le_bytes(),
+                },
+                D {
+                    descriptor_type: DescriptorType::PciDeviceId,
+                    data: &0x1234u16.to_le_bytes(),
+                },
+            ],
+            ..Default::default()
+        }],
+        components: vec![ComponentSpec {
+            classification: 0x000A,
+            identifier: COMPONENT_ID,
+            comparison_stamp: 2,
+            version: VersionString::ascii("2.0.0"),
+            image: img,
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+    .encode()
+}
+
 /// Run the whole update with pldm-fw's UA against its FD; checks the image
 /// and the device callbacks, returns the world and the blocks the UA served.
-fn full_update(file: &str, lose: Option<(u32, u32)>) -> (World, Vec<(u32, u32)>) {
+/// `encoded`: a package file from `mctpkit-wire` matched by descriptors,
+/// else pldm-fw's "virtual" package around the bare image.
+fn full_update(file: &str, lose: Option<(u32, u32)>, encoded: bool) -> (World, Vec<(u32, u32)>) {
     let img = image(5000);
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(file);
-    std::fs::write(&path, &img).unwrap();
-    let pkg = pldm_fw::pkg::Package::new_virtual(
-        ComponentClassification::Firmware,
-        COMPONENT_ID,
-        std::fs::File::open(&path).unwrap(),
-    )
-    .unwrap();
+    let pkg = if encoded {
+        std::fs::write(&path, package_bytes(&img)).unwrap();
+        let pkg = pldm_fw::pkg::Package::parse(std::fs::File::open(&path).unwrap())
+            .expect("pldm-fw parses mctpkit-wire's package");
+        assert_eq!(pkg.version.to_string(), "pkg-2.0");
+        assert_eq!(pkg.devices.len(), 1);
+        assert_eq!(pkg.components.len(), 1);
+        assert_eq!(pkg.components[0].identifier, COMPONENT_ID);
+        assert_eq!(pkg.components[0].file_size as usize, img.len());
+        pkg
+    } else {
+        std::fs::write(&path, &img).unwrap();
+        pldm_fw::pkg::Package::new_virtual(
+            ComponentClassification::Firmware,
+            COMPONENT_ID,
+            std::fs::File::open(&path).unwrap(),
+        )
+        .unwrap()
+    };
 
     let w: Shared = Rc::new(RefCell::new(World::new()));
     w.borrow_mut().lose = lose;
@@ -593,18 +655,20 @@ fn full_update(file: &str, lose: Option<(u32, u32)>) -> (World, Vec<(u32, u32)>)
 
     let ids = ua::query_device_identifiers(&mut req).expect("QueryDeviceIdentifiers");
     assert_eq!(ids, Dev::new().ids);
-    {
-        let params = ua::query_firmware_parameters(&mut req).expect("GetFirmwareParameters");
-        assert_eq!(params.components.iter().count(), 1);
-    }
-    // `new_virtual` packages carry no device records, so build the Update
-    // directly (component 0, classification index 0) instead of matching
-    // descriptors with `Update::new`.
-    let mut update = ua::Update {
-        package: pkg,
-        index: 0,
-        components: vec![0],
+    let params = ua::query_firmware_parameters(&mut req).expect("GetFirmwareParameters");
+    assert_eq!(params.components.iter().count(), 1);
+    let mut update = if encoded {
+        ua::Update::new(&ids, &params, pkg, None, None, vec![]).expect("package matches the FD")
+    } else {
+        // `new_virtual` packages carry no device records, so build the
+        // Update directly (component 0, classification index 0).
+        ua::Update {
+            package: pkg,
+            index: 0,
+            components: vec![0],
+        }
     };
+    drop(params);
     ua::request_update(&mut req, &update).expect("RequestUpdate");
     ua::pass_component_table(&mut req, &update).expect("PassComponentTable");
     let mut blocks = Vec::new();
