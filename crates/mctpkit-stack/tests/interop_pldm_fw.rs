@@ -633,7 +633,7 @@ fn full_update(file: &str, lose: Option<(u32, u32)>, encoded: bool) -> (World, V
         assert_eq!(pkg.devices.len(), 1);
         assert_eq!(pkg.components.len(), 1);
         assert_eq!(pkg.components[0].identifier, COMPONENT_ID);
-        assert_eq!(pkg.components[0].file_size as usize, img.len());
+        assert_eq!(pkg.components[0].file_size, img.len());
         pkg
     } else {
         std::fs::write(&path, &img).unwrap();
