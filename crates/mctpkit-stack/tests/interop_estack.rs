@@ -211,6 +211,15 @@ fn estack_receive(es: &mut mctp_estack::Stack, framing: Framing, frames: &[Vec<u
     got.expect("estack reassembled nothing")
 }
 
+/// Every other size carries the IC bit (type byte 0xFE): estack keeps it
+/// apart (`MsgIC`), ours inside the type byte; both must round-trip it.
+fn with_ic(mut m: Vec<u8>, k: usize) -> Vec<u8> {
+    if k % 2 == 1 {
+        m[0] |= 0x80;
+    }
+    m
+}
+
 fn response_to(req: &[u8]) -> Vec<u8> {
     // Same type byte, different body and length.
     let mut r = message(req.len() / 2 + 3, 0x5A);
@@ -231,7 +240,7 @@ fn estack_to_ours_request_response() {
                 // Our receiving bus's unit is estack's payload size (at
                 // least the BTU): a serial bus refuses packets above it.
                 let mut s = ours(framing, (mtu - 4).max(64));
-                let msg = message(len, k as u8);
+                let msg = with_ic(message(len, k as u8), k);
                 let (frames, tag) = estack_send(&mut es, framing, None, mtu, &msg);
                 let ctx = format!("{framing:?} estack mtu {mtu} len {len}");
                 // estack: payload per packet = mtu - 4, type byte in the first.
@@ -273,7 +282,7 @@ fn ours_to_estack_request_response() {
                 let now = 20;
                 let mut es = mctp_estack::Stack::new(Eid(THEIRS), 255, now);
                 let mut s = ours(framing, unit);
-                let msg = message(len, 0x40 + k as u8);
+                let msg = with_ic(message(len, 0x40 + k as u8), k);
                 let ctx = format!("{framing:?} our unit {unit} len {len}");
                 let sent = s
                     .send(now, SendOptions::request(NET, THEIRS), &msg)
@@ -505,5 +514,63 @@ fn corrupted_frames_are_rejected_both_ways() {
                 assert!(r.is_err(), "{framing:?}");
             }
         }
+    }
+}
+
+/// estack varies the first sequence number per message (ours starts every
+/// message at 0, like Linux); ours reassembles whatever it starts at.
+#[test]
+fn estack_first_sequence_numbers_vary() {
+    let mut es = mctp_estack::Stack::new(Eid(THEIRS), 68, 0);
+    let mut s = ours(Framing::I2c, 64);
+    let mut firsts = Vec::new();
+    for k in 0..6u8 {
+        let msg = message(150, k);
+        let (frames, tag) = estack_send(&mut es, Framing::I2c, None, 68, &msg);
+        // I2C frame: 4 SMBus bytes, then the MCTP header (flags at 7).
+        firsts.push((frames[0][7] >> 4) & 3);
+        ours_receive(&mut s, Framing::I2c, 0, &frames);
+        let m = s.poll_deliver().unwrap();
+        assert_eq!(m.data, msg);
+        s.respond(0, &m, &[0x7E]).unwrap();
+        let got = estack_receive(&mut es, Framing::I2c, &ours_frames(&mut s));
+        assert_eq!(got.tag, Tag::Unowned(tag.tag()));
+    }
+    firsts.dedup();
+    assert!(firsts.len() > 1, "estack starts at {firsts:?}");
+
+    s.send(0, SendOptions::request(NET, THEIRS), &message(150, 1))
+        .unwrap();
+    let f = ours_frames(&mut s);
+    assert_eq!((f[0][7] >> 4) & 3, 0, "ours starts at 0");
+}
+
+/// estack's build-time message limit (`MAX_PAYLOAD` 1032 bytes after the
+/// type byte): ours sends 1033-byte messages it reassembles; one byte more
+/// and estack refuses the reassembly (ours has a configurable 64 KiB limit).
+#[test]
+fn estack_message_size_limit() {
+    assert_eq!(mctp_estack::config::MAX_PAYLOAD, 1032);
+    for (len, fits) in [(1033, true), (1034, false)] {
+        let mut es = mctp_estack::Stack::new(Eid(THEIRS), 255, 0);
+        let mut s = ours(Framing::I2c, 250);
+        let msg = message(len, 7);
+        s.send(0, SendOptions::request(NET, THEIRS), &msg).unwrap();
+        let encap = MctpI2cEncap::new(THEIR_ADDR);
+        let mut done = false;
+        let mut refused = false;
+        for f in ours_frames(&mut s) {
+            let (p, _) = encap.decode(&f, true).unwrap();
+            match es.receive(p) {
+                Ok(Some((m, h))) => {
+                    assert_eq!(m.payload, &msg[1..]);
+                    es.finished_receive(h);
+                    done = true;
+                }
+                Ok(None) => {}
+                Err(_) => refused = true,
+            }
+        }
+        assert_eq!((done, refused), (fits, !fits), "len {len}");
     }
 }
