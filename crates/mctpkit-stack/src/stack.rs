@@ -523,7 +523,12 @@ impl Stack {
         let kind = b.cfg.binding;
         let opts = binding::ParseOptions {
             smbus_dst_addr: b.cfg.phys.as_bytes().first().copied(),
-            serial: serial::Options::default(),
+            // The same size limit as the bus's stream deframer (`add_bus`):
+            // the bus's unit plus the header, not a fixed 68.
+            serial: serial::Options {
+                max_len: (b.cfg.mtu + HEADER_LEN).min(255),
+                ..serial::Options::default()
+            },
             ..binding::ParseOptions::default()
         };
         let parsed = match binding::Frame::parse_with(kind, frame, &opts) {
