@@ -40,8 +40,8 @@ use mctpkit::wire::Describe;
 use mctpkit::BindingKind;
 use mctpkit_stack::sim::{Impairment, Transmission, World};
 use mctpkit_stack::{
-    BusConfig, BusId, BusOwnerConfig, Config, Event, Message, Millis, NetworkId, NextHop,
-    PhysAddr, RequestHandle, SendOptions, Stack,
+    BusConfig, BusId, BusOwnerConfig, Config, Event, Message, Millis, NetworkId, NextHop, PhysAddr,
+    RequestHandle, SendOptions, Stack,
 };
 use serde::Deserialize;
 
@@ -304,7 +304,7 @@ struct Sim {
     bo: usize,
     setups: Vec<Setup>,
     /// Outcomes of the bus owner's control requests.
-    outcomes: BTreeMap<u32, Option<Vec<u8>>>,
+    outcomes: BTreeMap<u32, (Option<Vec<u8>>, u8)>,
     /// Messages delivered to the bus owner's application.
     inbox: Vec<Message>,
     tally: BTreeMap<usize, Tally>,
@@ -458,6 +458,16 @@ fn build(t: &Topology, seed: u64, capture: Capture) -> Result<Sim, String> {
 
     // Two members at one address, or a point-to-point link with more than two.
     for l in &world.links {
+        if l.binding == BindingKind::Serial {
+            if l.members.len() > 2 {
+                return Err(format!(
+                    "bus {}: a serial link connects two devices, not {}",
+                    l.name,
+                    l.members.len()
+                ));
+            }
+            continue;
+        }
         for (i, m) in l.members.iter().enumerate() {
             if l.members[..i].iter().any(|o| o.phys == m.phys) {
                 return Err(format!(
@@ -557,14 +567,12 @@ impl Sim {
             Event::PoolAllocated { start, size, .. } => {
                 if let Role::Bridge { downstream } = self.roles[n].clone() {
                     if size > 0 {
-                        self.world.nodes[n]
-                            .stack
-                            .enable_bus_owner(BusOwnerConfig {
-                                net: self.net,
-                                first: start,
-                                last: start.saturating_add(size - 1),
-                                max_pool_size: 0,
-                            });
+                        self.world.nodes[n].stack.enable_bus_owner(BusOwnerConfig {
+                            net: self.net,
+                            first: start,
+                            last: start.saturating_add(size - 1),
+                            max_pool_size: 0,
+                        });
                         for b in downstream {
                             self.enumerate_bus(n, b);
                         }
@@ -603,7 +611,7 @@ impl Sim {
                 }
             }
             Event::Request(o) if n == self.bo => {
-                self.outcomes.insert(o.handle.0, o.response);
+                self.outcomes.insert(o.handle.0, (o.response, o.attempts));
             }
             _ => {}
         }
@@ -660,7 +668,9 @@ impl Sim {
         let expected = self.roles.len() - 1;
         self.run_until(ENUMERATION_LIMIT, |s| {
             s.setups.len() == expected
-                && s.setups.iter().all(|x| x.eid.is_some() || x.failed.is_some())
+                && s.setups
+                    .iter()
+                    .all(|x| x.eid.is_some() || x.failed.is_some())
                 && s.world.idle()
         });
         // Let the last responses settle.
@@ -697,11 +707,11 @@ impl Sim {
         let cfg = self.world.nodes[self.bo].stack.config();
         let limit = cfg.control_timeout * (u64::from(cfg.control_retries) + 2);
         self.run_until(limit, |s| s.outcomes.contains_key(&h.0));
-        let ok = matches!(
-            self.outcomes.remove(&h.0),
-            Some(Some(r)) if r.get(3) == Some(&0)
-        );
+        let (response, attempts) = self.outcomes.remove(&h.0).unwrap_or((None, 1));
+        // Completion code SUCCESS (byte 3: type, Rq/D/iid, command, cc).
+        let ok = response.is_some_and(|r| r.get(3) == Some(&0));
         let t = self.tally.entry(ep).or_default();
+        t.retries += u64::from(attempts.saturating_sub(1));
         if ok {
             t.answered += 1;
         } else {
@@ -727,11 +737,10 @@ impl Sim {
             } else {
                 t.retries += 1;
             }
-            let _ = self.world.nodes[self.bo].stack.send(
-                now,
-                SendOptions::request(self.net, eid),
-                req,
-            );
+            let _ =
+                self.world.nodes[self.bo]
+                    .stack
+                    .send(now, SendOptions::request(self.net, eid), req);
             let got = self.run_until(APP_TIMEOUT, |s| s.inbox.iter().any(&matches));
             // Late duplicates of earlier answers are dropped with the rest.
             self.inbox.clear();
@@ -754,8 +763,8 @@ impl Sim {
                 let Some(eid) = self.eid_of(ep) else {
                     continue;
                 };
-                let req = mctpkit::wire::control::builder::get_message_type_support_request(0)
-                    .to_vec();
+                let req =
+                    mctpkit::wire::control::builder::get_message_type_support_request(0).to_vec();
                 self.control(ep, eid, &req);
                 if types.contains(&0x01) {
                     iid = (iid + 1) & 0x1F;
@@ -1104,8 +1113,8 @@ impl Capture {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let text =
+        std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let topo: Topology =
         toml::from_str(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let pcap = match &args.pcap {
@@ -1132,7 +1141,8 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         forwarded: 0,
     };
     let seed = args.seed.unwrap_or(topo.seed);
-    let mut sim = build(&topo, seed, capture).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let mut sim =
+        build(&topo, seed, capture).map_err(|e| format!("{}: {e}", args.file.display()))?;
     sim.enumerate();
     sim.exchange(topo.rounds);
     {

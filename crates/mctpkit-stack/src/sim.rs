@@ -244,8 +244,7 @@ impl World {
                     _ => frame.to_vec(),
                 };
                 let src = packet.get(2).copied().unwrap_or(0);
-                let forwarded =
-                    stack.config().forwarding && src != 0 && !stack.is_local(net, src);
+                let forwarded = stack.config().forwarding && src != 0 && !stack.is_local(net, src);
                 let Some(li) = self.link_of(n, t.bus) else {
                     continue;
                 };
@@ -253,9 +252,7 @@ impl World {
                 let dest = link
                     .members
                     .iter()
-                    .find(|m| {
-                        m.node != n && (m.phys == t.phys || t.phys.as_bytes().is_empty())
-                    })
+                    .find(|m| m.node != n && (m.phys == t.phys || t.phys.as_bytes().is_empty()))
                     .copied();
                 observe(&Transmission {
                     at: self.now,
