@@ -388,10 +388,7 @@ fn build(t: &Topology, seed: u64, capture: Capture) -> Result<Sim, String> {
             o.name, o.eid, o.eid_pool
         ));
     }
-    let mut s = Stack::new(Config {
-        network_id: None,
-        ..Config::default()
-    });
+    let mut s = Stack::new(Config::default());
     s.add_bus(bus_cfg(kind, unit, phys).eid(o.eid));
     s.enable_bus_owner(BusOwnerConfig {
         net: t.network,

@@ -220,10 +220,7 @@ impl World {
             buf = vec![0u8; 2 * 65_536 + 16];
         }
         for n in 0..self.nodes.len() {
-            loop {
-                let Some(need) = self.nodes[n].stack.peek_transmit_len() else {
-                    break;
-                };
+            while let Some(need) = self.nodes[n].stack.peek_transmit_len() {
                 if buf.len() < 2 * need + 16 {
                     buf.resize(2 * need + 16, 0);
                 }
@@ -364,5 +361,25 @@ mod tests {
         }
         assert_eq!(w.links[l].stats.lost, 1);
         assert!(w.nodes[b].stack.poll_deliver().is_none());
+
+        // A flipped bit is caught by the receiver's PEC, never delivered.
+        w.links[l].impair = Impairment {
+            bit_flip: 1.0,
+            ..Impairment::default()
+        };
+        w.nodes[a]
+            .stack
+            .send(w.now, SendOptions::request(1, 9), &msg)
+            .unwrap();
+        for _ in 0..5 {
+            w.step(&mut |_| {});
+        }
+        assert_eq!(w.links[l].stats.flipped, 1);
+        assert!(w.nodes[b].stack.poll_deliver().is_none());
+        let c = w.nodes[b].stack.counters();
+        assert_eq!(
+            c.dropped(crate::DropReason::BadIntegrity) + c.dropped(crate::DropReason::BadFraming),
+            1
+        );
     }
 }
