@@ -8,6 +8,7 @@ mod analyze;
 mod craft;
 mod decode;
 mod pldm;
+mod simulate;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
 #[derive(Parser, Debug)]
@@ -27,6 +28,9 @@ enum Command {
     Craft(craft::Args),
     /// PLDM tools (firmware update packages).
     Pldm(pldm::Args),
+    /// Run a described topology (bus owner, bridges, endpoints over lossy
+    /// links) on a virtual clock and show its traffic as the analyser does.
+    Simulate(simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze::run(a),
         Command::Craft(a) => craft::run(a),
         Command::Pldm(a) => pldm::run(a),
+        Command::Simulate(a) => simulate::run(a),
     };
     match result {
         Ok(code) => code,

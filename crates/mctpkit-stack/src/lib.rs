@@ -46,6 +46,7 @@ pub mod control;
 pub mod reassembly;
 pub mod requester;
 pub mod route;
+pub mod sim;
 mod stack;
 pub mod tags;
 mod types;
