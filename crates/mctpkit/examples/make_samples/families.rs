@@ -149,8 +149,8 @@ impl Link {
 
     /// Write one message's packets; time ends after its last packet.
     fn send(&mut self, dir: Direction, src: u8, dst: u8, tag_owner: bool, tag: u8, msg: &[u8]) {
-        let packets = Fragmenter::new(msg, dst, src, tag_owner, tag, BTU, 0)
-            .expect("a non-empty message");
+        let packets =
+            Fragmenter::new(msg, dst, src, tag_owner, tag, BTU, 0).expect("a non-empty message");
         for (i, p) in packets.enumerate() {
             if i > 0 {
                 self.t_us += wire_time_us(p.len() + 5) + 150;
@@ -568,7 +568,7 @@ fn firmware_update(l: &mut Link) {
         GetStatusResponse {
             current_state: 6,  // ACTIVATE
             previous_state: 5, // APPLY
-            aux_state: 1, // operation successful
+            aux_state: 1,      // operation successful
             aux_state_status: 0,
             progress_percent: 100,
             reason_code: 0,
