@@ -71,7 +71,10 @@ fn bench(c: &mut Criterion) {
 
 /// The packets of `samples/families.pcap` and its reassembled messages
 /// (type byte first), read once outside the timed loops.
-fn families() -> (Vec<(BindingKind, Vec<u8>)>, Vec<Vec<u8>>) {
+/// Packets (binding, bytes) of a capture.
+type Packets = Vec<(BindingKind, Vec<u8>)>;
+
+fn families() -> (Packets, Vec<Vec<u8>>) {
     use mctpkit::analyze::{Analyzer, AnalyzerOptions, MessageEvent, Sink};
     use mctpkit::capture::{Capture, CaptureOptions};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/families.pcap");
