@@ -249,8 +249,63 @@ pub mod fast {
         core::str::from_utf8(buf).unwrap_or("?")
     }
 
+    /// Compile-time tables, so the common small values are a slice of a
+    /// `&'static str` (no per-call UTF-8 validation, no `unsafe`).
+    const fn dec2() -> [u8; 200] {
+        let mut t = [0u8; 200];
+        let mut i = 0;
+        while i < 100 {
+            t[2 * i] = b'0' + (i / 10) as u8;
+            t[2 * i + 1] = b'0' + (i % 10) as u8;
+            i += 1;
+        }
+        t
+    }
+
+    const fn hex_table<const N: usize>(digits: &[u8; 16], prefix: bool) -> [u8; N] {
+        let mut t = [0u8; N];
+        let w = if prefix { 4 } else { 2 };
+        let mut i = 0;
+        while i < 256 {
+            let at = i * w;
+            if prefix {
+                t[at] = b'0';
+                t[at + 1] = b'x';
+            }
+            t[at + w - 2] = digits[i >> 4];
+            t[at + w - 1] = digits[i & 15];
+            i += 1;
+        }
+        t
+    }
+
+    const fn table_str(b: &'static [u8]) -> &'static str {
+        match core::str::from_utf8(b) {
+            Ok(s) => s,
+            Err(_) => panic!("tables are ASCII"),
+        }
+    }
+
+    const DEC2_BYTES: [u8; 200] = dec2();
+    /// `00` .. `99`.
+    const DEC2: &str = table_str(&DEC2_BYTES);
+    const HEX2_UPPER_BYTES: [u8; 512] = hex_table(HEX_UPPER, false);
+    /// `00` .. `FF`.
+    const HEX2_UPPER: &str = table_str(&HEX2_UPPER_BYTES);
+    const HEX8_BYTES: [u8; 1024] = hex_table(HEX_LOWER, true);
+    /// `0x00` .. `0xff`.
+    const HEX8: &str = table_str(&HEX8_BYTES);
+
     /// `v` in decimal.
     pub fn dec(w: &mut dyn fmt::Write, v: u64) -> fmt::Result {
+        if v < 10 {
+            let i = v as usize * 2 + 1;
+            return w.write_str(DEC2.get(i..i + 1).unwrap_or("?"));
+        }
+        if v < 100 {
+            let i = v as usize * 2;
+            return w.write_str(DEC2.get(i..i + 2).unwrap_or("?"));
+        }
         let mut buf = [0u8; 20];
         let mut i = buf.len();
         let mut n = v;
@@ -267,22 +322,14 @@ pub mod fast {
 
     /// Two upper-case hex digits (EIDs in summaries: `0B<-0A`).
     pub fn hex2_upper(w: &mut dyn fmt::Write, b: u8) -> fmt::Result {
-        let s = [
-            HEX_UPPER[usize::from(b >> 4)],
-            HEX_UPPER[usize::from(b & 15)],
-        ];
-        w.write_str(ascii(&s))
+        let i = usize::from(b) * 2;
+        w.write_str(HEX2_UPPER.get(i..i + 2).unwrap_or("?"))
     }
 
     /// `0x` and two lower-case hex digits.
     pub fn hex8(w: &mut dyn fmt::Write, b: u8) -> fmt::Result {
-        let s = [
-            b'0',
-            b'x',
-            HEX_LOWER[usize::from(b >> 4)],
-            HEX_LOWER[usize::from(b & 15)],
-        ];
-        w.write_str(ascii(&s))
+        let i = usize::from(b) * 4;
+        w.write_str(HEX8.get(i..i + 4).unwrap_or("?"))
     }
 
     /// Bytes as lower-case hex without separators, in 32-byte chunks.
@@ -304,7 +351,7 @@ pub mod fast {
 
         #[test]
         fn writers_match_core_fmt() {
-            for v in [0u64, 7, 10, 99, 1234, u64::MAX] {
+            for v in (0u64..1000).chain([1234, u64::MAX]) {
                 let mut s = String::new();
                 super::dec(&mut s, v).unwrap();
                 assert_eq!(s, std::format!("{v}"));

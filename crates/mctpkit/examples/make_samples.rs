@@ -6,6 +6,11 @@
 //!   stack, as `tcpdump -X` output pasted from a BMC's journal.
 //! * `linux-mctp.pcap`: a short PLDM exchange on a Linux MCTP netdev
 //!   (LINUX_SLL2, bare MCTP packets, as tcpdump writes them).
+//! * `families.pcap`: a BMC talking every message family over one Linux
+//!   MCTP netdev (LINUX_SLL2): PLDM sensor polling and a firmware update,
+//!   an SPDM 1.2 handshake with measurements, NVMe-MI health polls, CXL
+//!   FM-API switch commands with a tunnel, a CXL CCI health query, a
+//!   Cerberus exchange and MCTP control; see [`families`].
 //!
 //! Run `cargo run -p mctpkit --example make_samples` to rewrite them; the
 //! test `tests/samples.rs` regenerates them in memory and fails if the
@@ -43,6 +48,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("discovery.pcap", i2c_linux_pcap(&session)),
         ("bmc-console.txt", bmc_console(&session).into_bytes()),
         ("linux-mctp.pcap", linux_mctp()),
+        ("families.pcap", families::families()),
     ]
 }
 
@@ -630,6 +636,9 @@ pub fn linux_mctp() -> Vec<u8> {
     write(33_800, In, 0x1D, 8, false, 2, &rsp);
     w.into_inner().expect("writing to a Vec")
 }
+
+#[path = "make_samples/families.rs"]
+pub mod families;
 
 fn main() -> std::io::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");

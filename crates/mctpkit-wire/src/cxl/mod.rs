@@ -412,9 +412,23 @@ impl<'a> Cci<'a> {
     pub fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
         let h = &self.header;
         write!(w, "{}", opcode::CompactName(h.opcode))?;
+        // Hot path: write_str and `describe::fast`, `write!` only for the
+        // rare cases.
+        use crate::describe::fast;
         match h.category {
-            Category::Request => write!(w, " req tag={}", h.tag)?,
-            Category::Response => write!(w, " rsp tag={} {}", h.tag, h.return_code)?,
+            Category::Request => {
+                w.write_str(" req tag=")?;
+                fast::dec(w, h.tag.into())?;
+            }
+            Category::Response => {
+                w.write_str(" rsp tag=")?;
+                fast::dec(w, h.tag.into())?;
+                w.write_str(" ")?;
+                match h.return_code.name() {
+                    Some(n) => w.write_str(n)?,
+                    None => write!(w, "{}", h.return_code)?,
+                }
+            }
             Category::Unknown(c) => write!(w, " category={c} tag={}", h.tag)?,
         }
         if h.bo {

@@ -343,8 +343,12 @@ impl core::fmt::Display for CompactName {
         match opcode_name(self.0) {
             Some(_) if is_vendor(self.0) => write!(f, "Vendor{:04X}h", self.0),
             Some(n) => {
-                for c in n.chars().filter(|c| c.is_ascii_alphanumeric()) {
-                    core::fmt::Write::write_char(f, c)?;
+                // Runs of alphanumerics as slices (one write each, not one
+                // per character: this is on every CXL summary).
+                for part in n.split(|c: char| !c.is_ascii_alphanumeric()) {
+                    if !part.is_empty() {
+                        f.write_str(part)?;
+                    }
                 }
                 Ok(())
             }

@@ -672,7 +672,9 @@ impl Describe for Message<'_> {
                 None => write!(w, "nmimt {:#x}", n.value())?,
             },
         }
-        write!(w, " {} csi={}", if h.ror { "rsp" } else { "req" }, h.csi)?;
+        // Hot path: no `write!`.
+        w.write_str(if h.ror { " rsp csi=" } else { " req csi=" })?;
+        crate::describe::fast::dec(w, h.csi.into())?;
         if h.meb {
             w.write_str(" meb")?;
         }

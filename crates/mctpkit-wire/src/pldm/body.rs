@@ -484,6 +484,9 @@ impl fmt::Write for Probe {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if !s.is_empty() {
             self.0 = true;
+            // Answer known: stop the probed summary here instead of
+            // formatting it twice (hot path of capture listings).
+            return Err(fmt::Error);
         }
         Ok(())
     }

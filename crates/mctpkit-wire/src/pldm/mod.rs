@@ -288,19 +288,29 @@ impl Describe for Message<'_> {
             Some(n) => w.write_str(n)?,
             None => write!(w, "type {} cmd {:#04x}", h.pldm_type.value(), h.command)?,
         }
+        // Hot path (every PLDM packet of a capture listing): plain
+        // write_str and `describe::fast` instead of `write!`.
+        use crate::describe::fast;
         if h.rq {
-            write!(
-                w,
-                " req{} iid={}",
-                if h.d { " (async)" } else { "" },
-                h.instance_id
-            )?;
+            w.write_str(if h.d {
+                " req (async) iid="
+            } else {
+                " req iid="
+            })?;
+            fast::dec(w, h.instance_id.into())?;
         } else {
-            write!(w, " rsp iid={}", h.instance_id)?;
+            w.write_str(" rsp iid=")?;
+            fast::dec(w, h.instance_id.into())?;
             if let Some(cc) = h.completion_code {
                 match h.completion_code_name() {
-                    Some(n) => write!(w, " {n}")?,
-                    None => write!(w, " cc={cc:#04x}")?,
+                    Some(n) => {
+                        w.write_str(" ")?;
+                        w.write_str(n)?;
+                    }
+                    None => {
+                        w.write_str(" cc=")?;
+                        fast::hex8(w, cc)?;
+                    }
                 }
             }
         }

@@ -222,6 +222,25 @@ impl Numeric {
     }
 }
 
+impl Numeric {
+    /// The value in decimal, as `Display` writes it, without `core::fmt`.
+    pub fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        if self.value < 0 {
+            w.write_str("-")?;
+        }
+        crate::describe::fast::dec(w, self.value.unsigned_abs())
+    }
+}
+
+/// An open enum's name, or its value as its `Display` shows an unknown one
+/// (`{:#04x}`).
+fn write_open(w: &mut dyn fmt::Write, name: Option<&'static str>, value: u8) -> fmt::Result {
+    match name {
+        Some(n) => w.write_str(n),
+        None => crate::describe::fast::hex8(w, value),
+    }
+}
+
 impl fmt::Display for Numeric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.value)
@@ -408,7 +427,8 @@ impl<'a> PldmRepr<'a> for GetSensorReadingRequest {
         buf[2] = self.rearm_event_state;
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(w, "sensor {}", self.sensor_id)?;
+        w.write_str("sensor ")?;
+        crate::describe::fast::dec(w, self.sensor_id.into())?;
         if self.rearm_event_state != 0 {
             w.write_str(" rearm")?;
         }
@@ -466,11 +486,17 @@ impl<'a> PldmRepr<'a> for GetSensorReadingResponse {
         self.present_reading.write(&mut buf[6..]);
     }
     fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
-        write!(
+        // Hot path (sensor polling): no `write!`.
+        self.present_reading.summary(w)?;
+        w.write_str(" (")?;
+        write_open(
             w,
-            "{} ({}, {})",
-            self.present_reading, self.sensor_operational_state, self.present_state
-        )
+            self.sensor_operational_state.name(),
+            self.sensor_operational_state.value(),
+        )?;
+        w.write_str(", ")?;
+        write_open(w, self.present_state.name(), self.present_state.value())?;
+        w.write_str(")")
     }
     fn describe(&self, v: &mut dyn Visitor) {
         let s = self.present_reading.size;

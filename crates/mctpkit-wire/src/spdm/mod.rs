@@ -553,12 +553,12 @@ impl Describe for Message<'_> {
             Some(n) => w.write_str(n)?,
             None => write!(w, "code {:#04x}", h.code.value())?,
         }
-        write!(
-            w,
-            " {} v{}",
-            if h.is_request() { "req" } else { "rsp" },
-            h.version
-        )?;
+        // Hot path: write_str and `describe::fast`, no `write!`.
+        use crate::describe::fast;
+        w.write_str(if h.is_request() { " req v" } else { " rsp v" })?;
+        fast::dec(w, h.version.major().into())?;
+        w.write_str(".")?;
+        fast::dec(w, h.version.minor().into())?;
         self.body.summary(h, w)?;
         if !self.trailing.is_empty() {
             write!(w, " !! {} trailing bytes", self.trailing.len())?;
