@@ -1,4 +1,5 @@
-//! Lenient hex input: `01 0b`, `0x01 0x0b`, `01:0b`, `010b`, mixed.
+//! Lenient hex input: `01 0b`, `0x01 0x0b`, `01:0b`, `010b`, mixed; `#`
+//! starts a comment that runs to the end of the line.
 
 /// Why a hex string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +24,8 @@ impl std::error::Error for HexError {}
 
 /// Parse hex bytes separated by spaces, commas, colons or dashes, each token
 /// optionally prefixed by `0x`. A token of several bytes (`010b0a`) is split
-/// into pairs; a single-digit token (`0x5`) is one byte.
+/// into pairs; a single-digit token (`0x5`) is one byte. `#` starts a
+/// comment up to the end of the line (`01 0b  # Get EID`).
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
     let mut out = Vec::with_capacity(text.len() / 2);
     let bytes = text.as_bytes();
@@ -32,6 +34,12 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
         let c = bytes[i];
         if c.is_ascii_whitespace() || matches!(c, b',' | b':' | b'-' | b';') {
             i += 1;
+            continue;
+        }
+        if c == b'#' {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
             continue;
         }
         let start = i;
@@ -44,7 +52,8 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
             j += 1;
         }
         if j < bytes.len()
-            && !(bytes[j].is_ascii_whitespace() || matches!(bytes[j], b',' | b':' | b'-' | b';'))
+            && !(bytes[j].is_ascii_whitespace()
+                || matches!(bytes[j], b',' | b':' | b'-' | b';' | b'#'))
         {
             return Err(HexError {
                 position: j,
@@ -87,6 +96,14 @@ mod tests {
         assert_eq!(parse_hex("010b0a").unwrap(), [1, 0x0b, 0x0a]);
         assert_eq!(parse_hex("0x5,0x10").unwrap(), [5, 0x10]);
         assert_eq!(parse_hex("").unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn comments() {
+        assert_eq!(parse_hex("01 0b # Get EID").unwrap(), [1, 0x0b]);
+        assert_eq!(parse_hex("01 0b# no space").unwrap(), [1, 0x0b]);
+        assert_eq!(parse_hex("# only a comment").unwrap(), Vec::<u8>::new());
+        assert_eq!(parse_hex("01 # one\n0b # two").unwrap(), [1, 0x0b]);
     }
 
     #[test]
