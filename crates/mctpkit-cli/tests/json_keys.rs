@@ -174,3 +174,15 @@ fn only_the_first_packet_has_ic_and_msg_type() {
     let v = decode_json(&["01 0a 0b 88 00 80 02"]);
     has_keys(&v, "mctp", &["ic", "msg_type"]);
 }
+
+#[test]
+fn malformed_body_error_has_no_relative_offset() {
+    // Set Endpoint ID response with SUCCESS but no data: the body is cut.
+    let v = decode_json(&["01 0a 0b c5 00 00 01 00"]);
+    let err = v["control"]["error"].as_str().unwrap();
+    assert!(err.starts_with("truncated"), "{err}");
+    assert!(!err.contains("offset"), "{err}");
+    // The absolute offset (where the 8-byte packet ends) is in problems.
+    let p = v["problems"][0].as_str().unwrap();
+    assert!(p.starts_with("control: at offset 8:"), "{p}");
+}
