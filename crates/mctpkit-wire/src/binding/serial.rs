@@ -418,15 +418,25 @@ impl<'a> Frame<'a> {
             });
         }
         let packet_start = r.pos;
+        // A cut frame reports the shortest complete frame (packet and FCS
+        // unescaped, closing flag aside), not just the next missing byte.
+        let at_least = |e: Error| match e.kind {
+            ErrorKind::Truncated { needed, available } => Error::truncated(
+                Layer::Serial,
+                needed.max(packet_start + usize::from(byte_count) + 2),
+                available,
+            ),
+            _ => e,
+        };
         let mut packet = PacketBuf::new();
         for _ in 0..byte_count {
-            packet.push(r.byte(true, "packet")?);
+            packet.push(r.byte(true, "packet").map_err(at_least)?);
         }
         let escapes = r.escapes;
         let packet_raw_len = r.pos - packet_start;
         let fcs_offset = r.pos;
-        let hi = r.byte(opts.escape_all, "fcs")?;
-        let lo = r.byte(opts.escape_all, "fcs")?;
+        let hi = r.byte(opts.escape_all, "fcs").map_err(at_least)?;
+        let lo = r.byte(opts.escape_all, "fcs").map_err(at_least)?;
         let fcs = u16::from_be_bytes([hi, lo]);
         let mut warnings = r.warnings;
         let (closing_flag, frame_len) = match bytes.get(r.pos) {
@@ -1061,6 +1071,29 @@ mod tests {
             });
         }
         out
+    }
+
+    #[test]
+    fn truncated_frame_reports_the_whole_frame_length() {
+        // 7E 01 05 then 2 of the 5 packet bytes: the frame needs 3 + 5 + 2.
+        let e = Frame::parse(&[FLAG, REVISION, 5, 0x01, 0x02], &Options::default()).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 10,
+                available: 5
+            }
+        );
+        assert_eq!(e.offset, 5);
+        // Cut inside the FCS: same minimum.
+        let e = Frame::parse(&[FLAG, REVISION, 1, 0x01, 0xAA], &Options::default()).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 6,
+                available: 5
+            }
+        );
     }
 
     #[test]
