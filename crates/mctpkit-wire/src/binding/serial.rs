@@ -807,6 +807,22 @@ impl Deframer {
         self.len = 0;
     }
 
+    /// A flag at `at` inside a frame: right after the opening flag it is a
+    /// repeated flag (fine); later it cuts the frame short and opens the next.
+    fn flag_in_frame(&mut self, at: u64) -> Option<Event<'static>> {
+        if self.state == State::Revision {
+            self.frame_start = at;
+            return None;
+        }
+        let start = self.frame_start;
+        self.open(at);
+        Some(Event::Error(DeframeError {
+            start,
+            offset: at,
+            kind: DeframeErrorKind::UnexpectedFlag,
+        }))
+    }
+
     /// Feed one byte; at most one event results.
     pub fn feed(&mut self, byte: u8) -> Option<Event<'_>> {
         let at = self.offset;
@@ -848,18 +864,7 @@ impl Deframer {
                         kind: DeframeErrorKind::BadEscape,
                     }));
                 }
-                if self.state == State::Revision {
-                    // Repeated flags between frames are fine.
-                    self.frame_start = at;
-                    return None;
-                }
-                let start = self.frame_start;
-                self.open(at);
-                return Some(Event::Error(DeframeError {
-                    start,
-                    offset: at,
-                    kind: DeframeErrorKind::UnexpectedFlag,
-                }));
+                return self.flag_in_frame(at);
             }
             if self.escape {
                 self.escape = false;
@@ -879,17 +884,7 @@ impl Deframer {
             if byte == FLAG
                 && (self.state == State::Revision || (self.state == State::Count && !count_ok))
             {
-                if self.state == State::Revision {
-                    self.frame_start = at;
-                    return None;
-                }
-                let start = self.frame_start;
-                self.open(at);
-                return Some(Event::Error(DeframeError {
-                    start,
-                    offset: at,
-                    kind: DeframeErrorKind::UnexpectedFlag,
-                }));
+                return self.flag_in_frame(at);
             }
             byte
         };
