@@ -142,6 +142,40 @@ pub(crate) const fn eid_meaning(eid: u8) -> Option<&'static str> {
     }
 }
 
+/// The physical address length of `count` entries that fill `rest` bytes
+/// at `at` (data offset), each `fixed` bytes plus an address with no size
+/// byte of its own (Resolve UUID, Routing Information Update): the lists
+/// only make sense when every entry has the same address length.
+pub(crate) fn uniform_addr_len(
+    rest: usize,
+    count: usize,
+    fixed: usize,
+    at: usize,
+) -> Result<usize> {
+    if count == 0 {
+        return Ok(0);
+    }
+    if rest < fixed * count {
+        return Err(Error::truncated(
+            Layer::Control,
+            at + fixed * count,
+            at + rest,
+        ));
+    }
+    if rest % count != 0 {
+        return Err(Error {
+            layer: Layer::Control,
+            offset: at,
+            kind: ErrorKind::LengthMismatch {
+                field: "entries",
+                declared: count,
+                actual: rest,
+            },
+        });
+    }
+    Ok(rest / count - fixed)
+}
+
 /// A one-byte field shown in hex.
 pub(crate) fn hex8(v: &mut dyn Visitor, name: &'static str, at: usize, x: u8, m: Option<&str>) {
     v.field(&Field::new(name, at, 1, Value::hex8(x)).meaning(m));

@@ -1324,3 +1324,29 @@ proptest! {
         stable(&m);
     }
 }
+
+#[test]
+fn uniform_addr_len_errors_name_offsets() {
+    use super::common::uniform_addr_len;
+    assert_eq!(uniform_addr_len(0, 0, 3, 1), Ok(0));
+    assert_eq!(uniform_addr_len(8, 2, 3, 1), Ok(1));
+    // 2 entries of at least 3 bytes after a 1-byte count: 7 needed, 6 there.
+    let e = uniform_addr_len(5, 2, 3, 1).unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 7,
+            available: 6
+        }
+    );
+    let e = uniform_addr_len(7, 2, 3, 1).unwrap_err();
+    assert_eq!(e.offset, 1);
+    assert!(matches!(
+        e.kind,
+        ErrorKind::LengthMismatch {
+            declared: 2,
+            actual: 7,
+            ..
+        }
+    ));
+}
