@@ -157,6 +157,9 @@ impl EmitBody for ResolveUuidResponse<'_> {
     fn buffer_len(&self) -> usize {
         2 + self.entries.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.entries.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.next_entry_handle;
         buf[1] = self.entries.len() as u8;

@@ -119,6 +119,9 @@ impl EmitBody for RoutingInformationUpdateRequest<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.entries.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.entries.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.entries.len() as u8;
         self.entries.emit_exact(&mut buf[1..]);

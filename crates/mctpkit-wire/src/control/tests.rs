@@ -1350,3 +1350,63 @@ fn uniform_addr_len_errors_name_offsets() {
         }
     ));
 }
+
+#[test]
+fn counts_that_do_not_fit_a_byte_are_refused_not_wrapped() {
+    let mut buf = [0u8; 2048];
+    // 256 message types: the count byte would wrap to 0.
+    let types = [0x01u8; 256];
+    let e = builder::get_message_type_support_response(0, &types)
+        .build(&mut buf)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Oversize {
+                max: 255,
+                actual: 256
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(builder::get_message_type_support_response(0, &types[..255])
+        .build(&mut buf)
+        .is_ok());
+    // A routing table entry whose address is longer than its size byte allows.
+    let addr = [0u8; 256];
+    let entry = RoutingTableEntry {
+        eid_range_size: 1,
+        starting_eid: 0x10,
+        entry_type: EntryType::from_value(0),
+        static_entry: false,
+        port_number: 0,
+        physical_transport_binding_id: BindingId::Smbus,
+        physical_media_type_id: 0,
+        physical_address: &addr,
+    };
+    let e = builder::get_routing_table_entries_response(0, 0xff, &[entry])
+        .build(&mut buf)
+        .unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::Oversize { .. }), "{e:?}");
+    // 256 entries in a list body.
+    let small = RoutingTableEntry {
+        physical_address: &addr[..1],
+        ..entry
+    };
+    let many = [small; 256];
+    let mut big = [0u8; 4096];
+    let e = builder::get_routing_table_entries_response(0, 0xff, &many)
+        .build(&mut big)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Oversize {
+                max: 255,
+                actual: 256
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(Entries::<RoutingTableEntry<'_>>::encode(&many, &mut big).is_err());
+}
