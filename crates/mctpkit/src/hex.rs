@@ -25,7 +25,9 @@ impl std::error::Error for HexError {}
 /// Parse hex bytes separated by spaces, commas, colons or dashes, each token
 /// optionally prefixed by `0x`. A token of several bytes (`010b0a`) is split
 /// into pairs; a single-digit token (`0x5`) is one byte. `#` starts a
-/// comment up to the end of the line (`01 0b  # Get EID`).
+/// comment up to the end of the line (`01 0b  # Get EID`). A line that
+/// starts with a tcpdump `-x` offset (`0x0010:`) has that offset skipped,
+/// so a pasted dump line gives its data bytes, not the offset as two more.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
     let mut out = Vec::with_capacity(text.len() / 2);
     let bytes = text.as_bytes();
@@ -50,6 +52,19 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
         let digits_start = j;
         while j < bytes.len() && bytes[j].is_ascii_hexdigit() {
             j += 1;
+        }
+        let line_start = bytes[..start]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace());
+        if line_start
+            && digits_start == start + 2
+            && (4..=8).contains(&(j - digits_start))
+            && bytes.get(j) == Some(&b':')
+        {
+            i = j + 1;
+            continue;
         }
         if j < bytes.len()
             && !(bytes[j].is_ascii_whitespace()
@@ -96,6 +111,21 @@ mod tests {
         assert_eq!(parse_hex("010b0a").unwrap(), [1, 0x0b, 0x0a]);
         assert_eq!(parse_hex("0x5,0x10").unwrap(), [5, 0x10]);
         assert_eq!(parse_hex("").unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn tcpdump_offsets_are_skipped() {
+        assert_eq!(
+            parse_hex("\t0x0000:  010b 0ac5 0000").unwrap(),
+            [1, 0x0b, 0x0a, 0xc5, 0, 0]
+        );
+        assert_eq!(
+            parse_hex("0x0000:  010b\n\t0x0010:  0ac5").unwrap(),
+            [1, 0x0b, 0x0a, 0xc5]
+        );
+        // Not at a line start, or a 2-digit byte: data.
+        assert_eq!(parse_hex("01 0x0010: 02").unwrap(), [1, 0, 0x10, 2]);
+        assert_eq!(parse_hex("0x01:0x0b").unwrap(), [1, 0x0b]);
     }
 
     #[test]
