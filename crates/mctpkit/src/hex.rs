@@ -4,7 +4,7 @@
 /// Why a hex string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HexError {
-    /// Byte offset of the problem in the input text.
+    /// Character (not byte) offset of the problem in the input text.
     pub position: usize,
     /// What was wrong.
     pub reason: &'static str,
@@ -71,14 +71,14 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
                 || matches!(bytes[j], b',' | b':' | b'-' | b';' | b'#'))
         {
             return Err(HexError {
-                position: j,
+                position: text[..j].chars().count(),
                 reason: "not a hex digit",
             });
         }
         let digits = &text[digits_start..j];
         if digits.is_empty() {
             return Err(HexError {
-                position: start,
+                position: text[..start].chars().count(),
                 reason: "0x without digits",
             });
         }
@@ -90,7 +90,7 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
             }
         } else {
             return Err(HexError {
-                position: start,
+                position: text[..start].chars().count(),
                 reason: "odd number of hex digits in a multi-byte token",
             });
         }
@@ -126,6 +126,15 @@ mod tests {
         // Not at a line start, or a 2-digit byte: data.
         assert_eq!(parse_hex("01 0x0010: 02").unwrap(), [1, 0, 0x10, 2]);
         assert_eq!(parse_hex("0x01:0x0b").unwrap(), [1, 0x0b]);
+    }
+
+    #[test]
+    fn error_position_counts_characters() {
+        // An en dash pasted from a document: 3 bytes, 1 character.
+        let e = parse_hex("01 \u{2013} 0g").unwrap_err();
+        assert_eq!(e.position, 3);
+        // The 'g' after a comment holding an 'é' (2 bytes): character 5, byte 6.
+        assert_eq!(parse_hex("# é\n0g").unwrap_err().position, 5);
     }
 
     #[test]
