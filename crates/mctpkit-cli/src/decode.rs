@@ -111,16 +111,29 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut out = BufWriter::new(stdout.lock());
     let mut line = String::new();
     let mut bad_input = false;
-    let mut emit = |text: &str, out: &mut BufWriter<io::StdoutLock<'_>>| -> io::Result<()> {
+    // `line_no` is the stdin line (1-based), `None` for arguments.
+    let mut emit = |text: &str,
+                    line_no: Option<usize>,
+                    out: &mut BufWriter<io::StdoutLock<'_>>|
+     -> io::Result<()> {
+        let at = line_no
+            .map(|n| format!("stdin line {n}: "))
+            .unwrap_or_default();
         let bytes = match mctpkit::hex::parse_hex(text) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("mctpkit: {e}: {text:?}");
+                eprintln!("mctpkit: {at}{e}: {text:?}");
                 bad_input = true;
                 return Ok(());
             }
         };
         if bytes.is_empty() {
+            // A comment-only stdin line is skipped; arguments that hold no
+            // byte at all are a mistake (e.g. an empty shell variable).
+            if line_no.is_none() {
+                eprintln!("mctpkit: no hex bytes in {text:?}");
+                bad_input = true;
+            }
             return Ok(());
         }
         if binding == BindingKind::Usb {
@@ -137,16 +150,16 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         writeln!(out, "{line}")
     };
     if args.hex.len() == 1 && args.hex[0] == "-" {
-        for l in io::stdin().lock().lines() {
-            let l = l?;
-            if l.trim().is_empty() || l.trim_start().starts_with('#') {
+        for (i, l) in io::stdin().lock().lines().enumerate() {
+            let l = l.map_err(|e| format!("stdin line {}: {e}", i + 1))?;
+            if l.trim().is_empty() {
                 continue;
             }
-            emit(&l, &mut out)?;
+            emit(&l, Some(i + 1), &mut out)?;
         }
     } else {
         // All arguments together form one packet: `decode 01 0b 0a c5 ...`.
-        emit(&args.hex.join(" "), &mut out)?;
+        emit(&args.hex.join(" "), None, &mut out)?;
     }
     out.flush()?;
     Ok(if bad_input {

@@ -44,6 +44,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `mctpkit decode - | head`: the reader went away; not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("mctpkit: {e}");
             ExitCode::from(2)

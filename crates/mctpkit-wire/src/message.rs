@@ -114,6 +114,19 @@ impl<'a> Message<'a> {
             Message::Secured(m) => m.problem(),
             Message::Cxl(m) => m.problem(),
             Message::Vdm(m) => m.problem(),
+            // DSP0236 §8.3 / mctp-core.md §6: IC must be 0 in a control
+            // message; such a message is left undecoded, and said why.
+            Message::Undecoded { type_byte, .. }
+                if type_byte.ic && type_byte.msg_type == MessageType::Control =>
+            {
+                Some(Error::invalid(
+                    Layer::Message,
+                    0,
+                    "ic",
+                    1,
+                    "0 (control messages carry no integrity check)",
+                ))
+            }
             Message::Undecoded { .. } => None,
         }
     }
@@ -174,5 +187,24 @@ impl Describe for Message<'_> {
             }
             m => m.as_describe().describe(v),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_with_ic_is_a_problem() {
+        let m = Message::parse(&[0x80, 0x80, 0x02]).unwrap();
+        assert!(matches!(m, Message::Undecoded { .. }));
+        let e = m.problem().expect("IC=1 on a control message is reported");
+        assert_eq!((e.layer, e.offset), (Layer::Message, 0));
+        // IC=0 decodes normally; an undecoded type with IC=1 is fine.
+        assert!(Message::parse(&[0x00, 0x80, 0x02])
+            .unwrap()
+            .problem()
+            .is_none());
+        assert!(Message::parse(&[0xC0, 0x01]).unwrap().problem().is_none());
     }
 }

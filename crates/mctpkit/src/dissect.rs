@@ -424,6 +424,37 @@ mod tests {
     }
 
     #[test]
+    fn serial_offsets_after_repeated_opening_flags() {
+        // Set Endpoint ID response with EID 0x7E (escaped), behind two extra flags.
+        let packet = [
+            0x01, 0x0A, 0x7E, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x7E, 0x00,
+        ];
+        let mut f = [serial::FLAG; 40];
+        let n = serial::Repr::default()
+            .emit_frame(&packet, &mut f[2..])
+            .unwrap();
+        let mut scratch = [0u8; SCRATCH_LEN];
+        let opts = ParseOptions::default();
+        let d = dissect_with(BindingKind::Serial, &f[..n + 2], &opts, Some(&mut scratch));
+        assert_eq!(
+            d.mctp.unwrap().0,
+            5,
+            "packet starts after 3 flags, rev, count"
+        );
+        assert_eq!(d.message.unwrap().0, 9);
+        // Without escapes the packet is a slice of the input at the same place.
+        let plain = [
+            0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00,
+        ];
+        let n = serial::Repr::default()
+            .emit_frame(&plain, &mut f[2..])
+            .unwrap();
+        let d = dissect(BindingKind::Serial, &f[..n + 2]);
+        assert_eq!(d.mctp.unwrap().0, 5);
+        assert_eq!(&d.data[5..5 + plain.len()], d.mctp_bytes().unwrap());
+    }
+
+    #[test]
     fn usb_transfer_with_two_packets() {
         let p1 = &SMBUS_RSP[4..15];
         let p2 = [0x01, 0x09, 0x08, 0xc8, 0x00, 0x82, 0x02];

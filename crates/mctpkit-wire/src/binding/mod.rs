@@ -232,7 +232,9 @@ impl<'a> Frame<'a> {
     pub fn mctp_packet(&self) -> (usize, &[u8]) {
         match self {
             Frame::Smbus(f) => (f.packet_offset(), f.packet()),
-            Frame::Serial(f) => (serial::field::PACKET_START, f.packet()),
+            // Not field::PACKET_START: repeated opening flags (and, with
+            // `escape_all`, an escaped revision or count) move the packet.
+            Frame::Serial(f) => (f.packet_start, f.packet()),
             Frame::I3c(f) => (0, f.packet()),
             Frame::PcieVdm(f) => (pcie_vdm::field::MCTP_HEADER.start, f.packet()),
             Frame::Usb(f) => (usb::field::PACKET_START, f.packet()),
@@ -246,9 +248,7 @@ impl<'a> Frame<'a> {
     pub fn packet_in_input(&self) -> Option<(usize, &'a [u8])> {
         match self {
             Frame::Smbus(f) => Some((f.packet_offset(), f.packet())),
-            Frame::Serial(f) => f
-                .packet_in_input()
-                .map(|p| (serial::field::PACKET_START, p)),
+            Frame::Serial(f) => f.packet_in_input().map(|p| (f.packet_start, p)),
             Frame::I3c(f) => Some((0, f.packet())),
             Frame::PcieVdm(f) => Some((pcie_vdm::field::MCTP_HEADER.start, f.packet())),
             Frame::Usb(f) => Some((usb::field::PACKET_START, f.packet())),

@@ -418,15 +418,25 @@ impl<'a> Frame<'a> {
             });
         }
         let packet_start = r.pos;
+        // A cut frame reports the shortest complete frame (packet and FCS
+        // unescaped, closing flag aside), not just the next missing byte.
+        let at_least = |e: Error| match e.kind {
+            ErrorKind::Truncated { needed, available } => Error::truncated(
+                Layer::Serial,
+                needed.max(packet_start + usize::from(byte_count) + 2),
+                available,
+            ),
+            _ => e,
+        };
         let mut packet = PacketBuf::new();
         for _ in 0..byte_count {
-            packet.push(r.byte(true, "packet")?);
+            packet.push(r.byte(true, "packet").map_err(at_least)?);
         }
         let escapes = r.escapes;
         let packet_raw_len = r.pos - packet_start;
         let fcs_offset = r.pos;
-        let hi = r.byte(opts.escape_all, "fcs")?;
-        let lo = r.byte(opts.escape_all, "fcs")?;
+        let hi = r.byte(opts.escape_all, "fcs").map_err(at_least)?;
+        let lo = r.byte(opts.escape_all, "fcs").map_err(at_least)?;
         let fcs = u16::from_be_bytes([hi, lo]);
         let mut warnings = r.warnings;
         let (closing_flag, frame_len) = match bytes.get(r.pos) {
@@ -797,6 +807,22 @@ impl Deframer {
         self.len = 0;
     }
 
+    /// A flag at `at` inside a frame: right after the opening flag it is a
+    /// repeated flag (fine); later it cuts the frame short and opens the next.
+    fn flag_in_frame(&mut self, at: u64) -> Option<Event<'static>> {
+        if self.state == State::Revision {
+            self.frame_start = at;
+            return None;
+        }
+        let start = self.frame_start;
+        self.open(at);
+        Some(Event::Error(DeframeError {
+            start,
+            offset: at,
+            kind: DeframeErrorKind::UnexpectedFlag,
+        }))
+    }
+
     /// Feed one byte; at most one event results.
     pub fn feed(&mut self, byte: u8) -> Option<Event<'_>> {
         let at = self.offset;
@@ -838,18 +864,7 @@ impl Deframer {
                         kind: DeframeErrorKind::BadEscape,
                     }));
                 }
-                if self.state == State::Revision {
-                    // Repeated flags between frames are fine.
-                    self.frame_start = at;
-                    return None;
-                }
-                let start = self.frame_start;
-                self.open(at);
-                return Some(Event::Error(DeframeError {
-                    start,
-                    offset: at,
-                    kind: DeframeErrorKind::UnexpectedFlag,
-                }));
+                return self.flag_in_frame(at);
             }
             if self.escape {
                 self.escape = false;
@@ -869,17 +884,7 @@ impl Deframer {
             if byte == FLAG
                 && (self.state == State::Revision || (self.state == State::Count && !count_ok))
             {
-                if self.state == State::Revision {
-                    self.frame_start = at;
-                    return None;
-                }
-                let start = self.frame_start;
-                self.open(at);
-                return Some(Event::Error(DeframeError {
-                    start,
-                    offset: at,
-                    kind: DeframeErrorKind::UnexpectedFlag,
-                }));
+                return self.flag_in_frame(at);
             }
             byte
         };
@@ -1061,6 +1066,29 @@ mod tests {
             });
         }
         out
+    }
+
+    #[test]
+    fn truncated_frame_reports_the_whole_frame_length() {
+        // 7E 01 05 then 2 of the 5 packet bytes: the frame needs 3 + 5 + 2.
+        let e = Frame::parse(&[FLAG, REVISION, 5, 0x01, 0x02], &Options::default()).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 10,
+                available: 5
+            }
+        );
+        assert_eq!(e.offset, 5);
+        // Cut inside the FCS: same minimum.
+        let e = Frame::parse(&[FLAG, REVISION, 1, 0x01, 0xAA], &Options::default()).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 6,
+                available: 5
+            }
+        );
     }
 
     #[test]

@@ -373,7 +373,10 @@ impl<'a> Body<'a> {
             }
             Body::Malformed { error, raw } => {
                 v.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)));
-                v.field(&Field::derived("error", Value::Display(error)));
+                // The kind only: the error's offset counts from the message
+                // start, while every offset a Visitor shows is absolute; the
+                // dissector reports the absolute offset among its problems.
+                v.field(&Field::derived("error", Value::Display(&error.kind)));
             }
             Body::Request { request, .. } => {
                 request.describe(v);

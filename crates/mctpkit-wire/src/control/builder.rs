@@ -156,6 +156,7 @@ impl<B: EmitBody> ControlBuilder<B> {
         if buf.len() < n {
             return Err(Error::buffer_too_small(Layer::Control, n, buf.len()));
         }
+        self.body.check()?;
         let h = self.header.emit_bytes(buf)?;
         self.body.emit_exact(&mut buf[h..n]);
         Ok(n)
@@ -178,6 +179,9 @@ impl<B: EmitBody> EmitBody for ControlBuilder<B> {
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         let _ = self.build(buf);
+    }
+    fn check(&self) -> Result<()> {
+        self.body.check()
     }
 }
 

@@ -29,8 +29,16 @@ pub trait EmitBody {
     /// you have checked the length yourself.
     fn emit_exact(&self, buf: &mut [u8]);
 
+    /// Whether the value can be encoded: counts and sizes that go into one
+    /// byte must be at most 255 ([`count_fits`]); `emit_bytes` and the
+    /// builder refuse to write a wrapped count.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Encode into the start of `buf`; returns the number of bytes written.
     fn emit_bytes(&self, buf: &mut [u8]) -> Result<usize> {
+        self.check()?;
         let n = self.buffer_len();
         if buf.len() < n {
             return Err(Error::buffer_too_small(Layer::Control, n, buf.len()));
@@ -56,6 +64,25 @@ impl<T: EmitBody + ?Sized> EmitBody for &T {
     fn emit_exact(&self, buf: &mut [u8]) {
         (**self).emit_exact(buf)
     }
+    fn check(&self) -> Result<()> {
+        (**self).check()
+    }
+}
+
+/// A count or size written into one byte: an error above 255 (`offset` is
+/// where that byte goes, relative to the data start).
+pub(crate) fn count_fits(n: usize, offset: usize) -> Result<()> {
+    if n > usize::from(u8::MAX) {
+        return Err(Error {
+            layer: Layer::Control,
+            offset,
+            kind: ErrorKind::Oversize {
+                max: usize::from(u8::MAX),
+                actual: n,
+            },
+        });
+    }
+    Ok(())
 }
 
 /// The request or response data of one control command.
@@ -142,6 +169,40 @@ pub(crate) const fn eid_meaning(eid: u8) -> Option<&'static str> {
     }
 }
 
+/// The physical address length of `count` entries that fill `rest` bytes
+/// at `at` (data offset), each `fixed` bytes plus an address with no size
+/// byte of its own (Resolve UUID, Routing Information Update): the lists
+/// only make sense when every entry has the same address length.
+pub(crate) fn uniform_addr_len(
+    rest: usize,
+    count: usize,
+    fixed: usize,
+    at: usize,
+) -> Result<usize> {
+    if count == 0 {
+        return Ok(0);
+    }
+    if rest < fixed * count {
+        return Err(Error::truncated(
+            Layer::Control,
+            at + fixed * count,
+            at + rest,
+        ));
+    }
+    if rest % count != 0 {
+        return Err(Error {
+            layer: Layer::Control,
+            offset: at,
+            kind: ErrorKind::LengthMismatch {
+                field: "entries",
+                declared: count,
+                actual: rest,
+            },
+        });
+    }
+    Ok(rest / count - fixed)
+}
+
 /// A one-byte field shown in hex.
 pub(crate) fn hex8(v: &mut dyn Visitor, name: &'static str, at: usize, x: u8, m: Option<&str>) {
     v.field(&Field::new(name, at, 1, Value::hex8(x)).meaning(m));
@@ -220,6 +281,7 @@ impl<'a, T: ListEntry<'a>> Entries<'a, T> {
     /// `Repr` from typed entries without allocating). Entries whose format
     /// carries no address size must all use the same address length.
     pub fn encode(items: &[T], buf: &'a mut [u8]) -> Result<Self> {
+        count_fits(items.len(), 0)?;
         let addr_len = items.first().map_or(0, ListEntry::addr_len);
         let mut at = 0;
         for it in items {
@@ -302,6 +364,10 @@ impl<'a, T: ListEntry<'a>> EmitBody for Entries<'a, T> {
     fn buffer_len(&self) -> usize {
         self.bytes.len()
     }
+    /// The count goes into one byte in front of the list.
+    fn check(&self) -> Result<()> {
+        count_fits(self.count, 0)
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf.copy_from_slice(self.bytes);
     }
@@ -365,6 +431,11 @@ impl<'a, T: EmitBody> ListBody<'a, T> {
 impl<T: EmitBody> EmitBody for ListBody<'_, T> {
     fn buffer_len(&self) -> usize {
         self.head_len + self.items.iter().map(EmitBody::buffer_len).sum::<usize>()
+    }
+    /// The head holds the item count as one byte.
+    fn check(&self) -> Result<()> {
+        count_fits(self.items.len(), self.head_len.saturating_sub(1))?;
+        self.items.iter().try_for_each(EmitBody::check)
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[..self.head_len].copy_from_slice(&self.head[..self.head_len]);

@@ -11,7 +11,7 @@ use crate::describe::{Field, Value, Visitor};
 use crate::error::Result;
 use crate::mctp::MessageType;
 
-use super::common::{byte, uint8, ControlBody, EmitBody, Entries, ListBody, ListEntry};
+use super::common::{byte, count_fits, uint8, ControlBody, EmitBody, Entries, ListBody, ListEntry};
 use super::Command;
 
 /// One supported message type (DSP0239 number; bit 7 is the IC bit in a
@@ -64,6 +64,9 @@ impl EmitBody for MessageTypeList<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.0.len()
     }
+    fn check(&self) -> Result<()> {
+        count_fits(self.0.len(), 0)
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.0.len() as u8;
         buf[1..].copy_from_slice(self.0);
@@ -84,6 +87,9 @@ impl<'a> GetMessageTypeSupportResponse<'a> {
 impl EmitBody for GetMessageTypeSupportResponse<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.message_types.buffer_len()
+    }
+    fn check(&self) -> Result<()> {
+        self.message_types.check()
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.message_types.len() as u8;

@@ -27,11 +27,11 @@
 use core::fmt;
 
 use crate::describe::{Field, HexBytes, UuidText, Value, Visitor};
-use crate::error::{Error, ErrorKind, Layer, Result};
+use crate::error::Result;
 
 use super::common::{
-    byte, bytes, eid_meaning, hex8, uint8, uuid, ControlBody, EmitBody, Entries, ListBody,
-    ListEntry,
+    byte, bytes, eid_meaning, hex8, uint8, uniform_addr_len, uuid, ControlBody, EmitBody, Entries,
+    ListBody, ListEntry,
 };
 use super::Command;
 
@@ -157,6 +157,9 @@ impl EmitBody for ResolveUuidResponse<'_> {
     fn buffer_len(&self) -> usize {
         2 + self.entries.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.entries.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.next_entry_handle;
         buf[1] = self.entries.len() as u8;
@@ -171,26 +174,7 @@ impl<'a> ControlBody<'a> for ResolveUuidResponse<'a> {
     fn parse_prefix(data: &'a [u8]) -> Result<(Self, usize)> {
         let next_entry_handle = byte(data, 0)?;
         let count = byte(data, 1)? as usize;
-        let rest = data.len() - 2;
-        let addr_len = if count == 0 {
-            0
-        } else {
-            if rest < count {
-                return Err(Error::truncated(Layer::Control, 2 + count, data.len()));
-            }
-            if rest % count != 0 {
-                return Err(Error {
-                    layer: Layer::Control,
-                    offset: 2,
-                    kind: ErrorKind::LengthMismatch {
-                        field: "entries",
-                        declared: count,
-                        actual: rest,
-                    },
-                });
-            }
-            rest / count - 1
-        };
+        let addr_len = uniform_addr_len(data.len() - 2, count, 1, 2)?;
         let (entries, n) = Entries::parse(&data[2..], count, addr_len).map_err(|e| e.shift(2))?;
         Ok((
             ResolveUuidResponse {

@@ -27,10 +27,11 @@
 use core::fmt;
 
 use crate::describe::{Field, HexBytes, Value, Visitor};
-use crate::error::{Error, ErrorKind, Layer, Result};
+use crate::error::Result;
 
 use super::common::{
-    byte, bytes, eid_meaning, hex8, uint8, ControlBody, EmitBody, Entries, ListBody, ListEntry,
+    byte, bytes, eid_meaning, hex8, uint8, uniform_addr_len, ControlBody, EmitBody, Entries,
+    ListBody, ListEntry,
 };
 use super::routing_table_entries::EntryType;
 use super::Command;
@@ -118,6 +119,9 @@ impl EmitBody for RoutingInformationUpdateRequest<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.entries.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.entries.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.entries.len() as u8;
         self.entries.emit_exact(&mut buf[1..]);
@@ -130,26 +134,7 @@ impl<'a> ControlBody<'a> for RoutingInformationUpdateRequest<'a> {
 
     fn parse_prefix(data: &'a [u8]) -> Result<(Self, usize)> {
         let count = byte(data, 0)? as usize;
-        let rest = data.len() - 1;
-        let addr_len = if count == 0 {
-            0
-        } else {
-            if rest < 3 * count {
-                return Err(Error::truncated(Layer::Control, 1 + 3 * count, data.len()));
-            }
-            if rest % count != 0 {
-                return Err(Error {
-                    layer: Layer::Control,
-                    offset: 1,
-                    kind: ErrorKind::LengthMismatch {
-                        field: "entries",
-                        declared: count,
-                        actual: rest,
-                    },
-                });
-            }
-            rest / count - 3
-        };
+        let addr_len = uniform_addr_len(data.len() - 1, count, 3, 1)?;
         let (entries, n) = Entries::parse(&data[1..], count, addr_len).map_err(|e| e.shift(1))?;
         Ok((RoutingInformationUpdateRequest { entries }, 1 + n))
     }

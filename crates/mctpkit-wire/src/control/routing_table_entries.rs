@@ -25,8 +25,8 @@ use crate::error::Result;
 use crate::macros::open_enum;
 
 use super::common::{
-    byte, byte_body, bytes, eid_meaning, hex8, uint8, BindingId, ControlBody, EmitBody, Entries,
-    ListBody, ListEntry,
+    byte, byte_body, bytes, count_fits, eid_meaning, hex8, uint8, BindingId, ControlBody, EmitBody,
+    Entries, ListBody, ListEntry,
 };
 use super::Command;
 
@@ -72,6 +72,9 @@ pub struct RoutingTableEntry<'a> {
 impl EmitBody for RoutingTableEntry<'_> {
     fn buffer_len(&self) -> usize {
         6 + self.physical_address.len()
+    }
+    fn check(&self) -> Result<()> {
+        count_fits(self.physical_address.len(), 5)
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.eid_range_size;
@@ -181,6 +184,9 @@ impl<'a> GetRoutingTableEntriesResponse<'a> {
 impl EmitBody for GetRoutingTableEntriesResponse<'_> {
     fn buffer_len(&self) -> usize {
         2 + self.entries.buffer_len()
+    }
+    fn check(&self) -> Result<()> {
+        self.entries.check()
     }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.next_entry_handle;

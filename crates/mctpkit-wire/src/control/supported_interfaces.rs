@@ -80,6 +80,9 @@ impl EmitBody for QuerySupportedInterfacesResponse<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.interfaces.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.interfaces.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.interfaces.len() as u8;
         self.interfaces.emit_exact(&mut buf[1..]);

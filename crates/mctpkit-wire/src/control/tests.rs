@@ -1324,3 +1324,89 @@ proptest! {
         stable(&m);
     }
 }
+
+#[test]
+fn uniform_addr_len_errors_name_offsets() {
+    use super::common::uniform_addr_len;
+    assert_eq!(uniform_addr_len(0, 0, 3, 1), Ok(0));
+    assert_eq!(uniform_addr_len(8, 2, 3, 1), Ok(1));
+    // 2 entries of at least 3 bytes after a 1-byte count: 7 needed, 6 there.
+    let e = uniform_addr_len(5, 2, 3, 1).unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::Truncated {
+            needed: 7,
+            available: 6
+        }
+    );
+    let e = uniform_addr_len(7, 2, 3, 1).unwrap_err();
+    assert_eq!(e.offset, 1);
+    assert!(matches!(
+        e.kind,
+        ErrorKind::LengthMismatch {
+            declared: 2,
+            actual: 7,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn counts_that_do_not_fit_a_byte_are_refused_not_wrapped() {
+    let mut buf = [0u8; 2048];
+    // 256 message types: the count byte would wrap to 0.
+    let types = [0x01u8; 256];
+    let e = builder::get_message_type_support_response(0, &types)
+        .build(&mut buf)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Oversize {
+                max: 255,
+                actual: 256
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(builder::get_message_type_support_response(0, &types[..255])
+        .build(&mut buf)
+        .is_ok());
+    // A routing table entry whose address is longer than its size byte allows.
+    let addr = [0u8; 256];
+    let entry = RoutingTableEntry {
+        eid_range_size: 1,
+        starting_eid: 0x10,
+        entry_type: EntryType::from_value(0),
+        static_entry: false,
+        port_number: 0,
+        physical_transport_binding_id: BindingId::Smbus,
+        physical_media_type_id: 0,
+        physical_address: &addr,
+    };
+    let e = builder::get_routing_table_entries_response(0, 0xff, &[entry])
+        .build(&mut buf)
+        .unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::Oversize { .. }), "{e:?}");
+    // 256 entries in a list body.
+    let small = RoutingTableEntry {
+        physical_address: &addr[..1],
+        ..entry
+    };
+    let many = [small; 256];
+    let mut big = [0u8; 4096];
+    let e = builder::get_routing_table_entries_response(0, 0xff, &many)
+        .build(&mut big)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Oversize {
+                max: 255,
+                actual: 256
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(Entries::<RoutingTableEntry<'_>>::encode(&many, &mut big).is_err());
+}

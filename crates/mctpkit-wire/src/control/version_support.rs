@@ -166,6 +166,9 @@ impl EmitBody for GetMctpVersionSupportResponse<'_> {
     fn buffer_len(&self) -> usize {
         1 + self.version_number_entries.buffer_len()
     }
+    fn check(&self) -> Result<()> {
+        self.version_number_entries.check()
+    }
     fn emit_exact(&self, buf: &mut [u8]) {
         buf[0] = self.version_number_entries.len() as u8;
         self.version_number_entries.emit_exact(&mut buf[1..]);
