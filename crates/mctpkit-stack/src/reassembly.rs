@@ -36,6 +36,18 @@ pub struct Key {
     pub to: bool,
 }
 
+impl Key {
+    /// The key packed into one word, for cheap comparisons.
+    #[inline]
+    fn packed(&self) -> u64 {
+        (u64::from(self.net) << 32)
+            | (u64::from(self.src) << 24)
+            | (u64::from(self.dst) << 16)
+            | (u64::from(self.tag) << 8)
+            | u64::from(self.to)
+    }
+}
+
 /// A pool of byte buffers that keep their capacity.
 #[derive(Debug, Default)]
 pub(crate) struct BufPool {
@@ -65,6 +77,8 @@ impl BufPool {
 struct Ctx {
     active: bool,
     key: Key,
+    /// `key.packed()`.
+    kid: u64,
     buf: Vec<u8>,
     first_seq: u8,
     next_seq: u8,
@@ -132,6 +146,7 @@ impl Reassembler {
                     tag: 0,
                     to: false,
                 },
+                kid: 0,
                 buf: Vec::new(),
                 first_seq: 0,
                 next_seq: 0,
@@ -157,13 +172,15 @@ impl Reassembler {
         self.ctxs.iter().filter(|c| c.active).count()
     }
 
+    #[inline]
     fn find(&mut self, key: &Key) -> Option<usize> {
+        let kid = key.packed();
         if let Some(c) = self.ctxs.get(self.hint) {
-            if c.active && c.key == *key {
+            if c.active && c.kid == kid {
                 return Some(self.hint);
             }
         }
-        let i = self.ctxs.iter().position(|c| c.active && c.key == *key)?;
+        let i = self.ctxs.iter().position(|c| c.active && c.kid == kid)?;
         self.hint = i;
         Some(i)
     }
@@ -219,7 +236,7 @@ impl Reassembler {
     pub(crate) fn packet(
         &mut self,
         now: Millis,
-        p: Pkt<'_>,
+        p: &Pkt<'_>,
         pool: &mut BufPool,
         evicted: &mut u64,
     ) -> Step {
@@ -250,6 +267,7 @@ impl Reassembler {
             self.ctxs[i] = Ctx {
                 active: true,
                 key: p.key,
+                kid: p.key.packed(),
                 buf,
                 first_seq: p.seq,
                 next_seq: (p.seq + 1) & 3,

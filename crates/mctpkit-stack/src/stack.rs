@@ -431,12 +431,21 @@ impl Stack {
         let stride = HEADER_LEN + eg.mtu.min(msg.len());
         let mut buf = self.pkt_pool.get();
         buf.reserve(count * HEADER_LEN + msg.len());
+        let first = mctp::Repr::new(dst, src, true, count == 1, 0, to, tag & 7);
         let mut hdr = [0u8; HEADER_LEN];
+        if first.emit_bytes(&mut hdr).is_err() {
+            self.pkt_pool.put(buf);
+            return;
+        }
         for (i, chunk) in msg.chunks(eg.mtu).enumerate() {
-            let h = mctp::Repr::new(dst, src, i == 0, i + 1 == count, i as u8 & 3, to, tag & 7);
-            if h.emit_bytes(&mut hdr).is_err() {
-                break;
+            // Only the flag byte changes from packet to packet.
+            hdr[3] = mctp::Repr {
+                som: i == 0,
+                eom: i + 1 == count,
+                seq: i as u8 & 3,
+                ..first
             }
+            .flags();
             buf.extend_from_slice(&hdr);
             buf.extend_from_slice(chunk);
         }
@@ -695,7 +704,7 @@ impl Stack {
         // The receiving bus's own EIDs first (the common case), then all.
         let local = dst == 0
             || dst == 0xFF
-            || b.cfg.eids.contains(&dst)
+            || b.cfg.eids.first() == Some(&dst)
             || self.is_local(net, dst);
         let key = Key {
             net,
@@ -723,7 +732,7 @@ impl Stack {
         if pkt.som && !pkt.key.to && self.tags.lookup(net, src, dst, pkt.tag_val()).is_none() {
             return self.dropped(DropReason::UnexpectedResponse);
         }
-        match self.reassemble(now, pkt) {
+        match self.reassemble(now, &pkt) {
             Ok(Some(done)) => self.complete(now, done),
             Ok(None) => Ok(()),
             Err(r) => Err(r),
@@ -731,10 +740,11 @@ impl Stack {
     }
 
     /// Reassembly step shared by local delivery and forwarding.
+    #[inline]
     fn reassemble(
         &mut self,
         now: Millis,
-        p: Pkt<'_>,
+        p: &Pkt<'_>,
     ) -> Result<Option<crate::reassembly::Done>, DropReason> {
         if p.som && p.eom {
             if p.payload.is_empty() {
@@ -837,7 +847,7 @@ impl Stack {
         let in_progress = !p.som && self.reasm.contains(&p.key);
         if in_progress || (p.som && p.payload.len() > eg.mtu) {
             // The outgoing unit is smaller: reassemble, then re-fragment.
-            return match self.reassemble(now, p)? {
+            return match self.reassemble(now, &p)? {
                 None => Ok(()),
                 Some(d) => {
                     let n = d.data.len().div_ceil(eg.mtu);
