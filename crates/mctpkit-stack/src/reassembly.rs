@@ -333,6 +333,50 @@ impl Reassembler {
         })
     }
 
+    /// Fast path for the common packet: a middle or end packet that
+    /// continues the most recently used reassembly in sequence, with an
+    /// acceptable size. Returns `None` for anything else, untouched, so that
+    /// [`Reassembler::packet`] handles it (and every error) as before; when it
+    /// returns `Some`, the result is what `packet` would have produced.
+    #[inline]
+    pub(crate) fn continue_hinted(
+        &mut self,
+        now: Millis,
+        key: &Key,
+        seq: u8,
+        eom: bool,
+        payload: &[u8],
+    ) -> Option<Step> {
+        let kid = key.packed();
+        let rule = self.rule;
+        let max = self.max_message;
+        let c = self.ctxs.get_mut(self.hint)?;
+        let n = payload.len();
+        let size_ok = if eom {
+            rule != SizeRule::Strict || n <= c.frag
+        } else {
+            rule == SizeRule::Lax || n == c.frag
+        };
+        if !(c.active && c.kid == kid && seq == c.next_seq && size_ok && c.buf.len() + n <= max) {
+            return None;
+        }
+        c.buf.extend_from_slice(payload);
+        c.next_seq = (c.next_seq + 1) & 3;
+        c.last_len = n;
+        c.last = now;
+        if !eom {
+            return Some(Step::Pending);
+        }
+        c.active = false;
+        let data = core::mem::take(&mut c.buf);
+        Some(Step::Done(Done {
+            key: c.key,
+            bus: c.bus,
+            phys: c.phys,
+            data,
+        }))
+    }
+
     /// Abort a reassembly for `key` if one is in progress (a SOM|EOM packet
     /// with the same key). Returns whether one was aborted.
     pub(crate) fn abort(&mut self, key: &Key, pool: &mut BufPool) -> bool {

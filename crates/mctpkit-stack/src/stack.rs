@@ -713,9 +713,18 @@ impl Stack {
             tag: h.tag(),
             to: h.to(),
         };
+        let som = h.som();
+        if local && !som {
+            // Hot path: the next packet of the reassembly in progress.
+            match self.reasm.continue_hinted(now, &key, h.seq(), h.eom(), h.payload()) {
+                Some(Step::Pending) => return Ok(()),
+                Some(Step::Done(done)) => return self.complete(now, done),
+                _ => {}
+            }
+        }
         let pkt = Pkt {
             key,
-            som: h.som(),
+            som,
             eom: h.eom(),
             seq: h.seq(),
             payload: h.payload(),
