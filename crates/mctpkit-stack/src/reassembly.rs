@@ -121,6 +121,17 @@ pub struct Reassembler {
     hint: usize,
 }
 
+/// Result of [`Reassembler::continue_hinted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fast {
+    /// Not the fast-path case; nothing was changed.
+    Miss,
+    /// Accepted, message incomplete.
+    Pending,
+    /// Accepted, message complete: take it with `take_hinted`.
+    Complete,
+}
+
 /// What happened to a packet.
 #[derive(Debug)]
 pub(crate) enum Step {
@@ -336,8 +347,11 @@ impl Reassembler {
     /// Fast path for the common packet: a middle or end packet that
     /// continues the most recently used reassembly in sequence, with an
     /// acceptable size. Returns `None` for anything else, untouched, so that
-    /// [`Reassembler::packet`] handles it (and every error) as before; when it
-    /// returns `Some`, the result is what `packet` would have produced.
+    /// [`Reassembler::packet`] handles it (and every error) as before;
+    /// otherwise the effect is what `packet` would have had, and on
+    /// [`Fast::Complete`] the message is taken with
+    /// [`Reassembler::take_hinted`]. (A small result keeps the per-packet
+    /// return cheap; the large [`Done`] moves once per message.)
     #[inline]
     pub(crate) fn continue_hinted(
         &mut self,
@@ -346,11 +360,13 @@ impl Reassembler {
         seq: u8,
         eom: bool,
         payload: &[u8],
-    ) -> Option<Step> {
+    ) -> Fast {
         let kid = key.packed();
         let rule = self.rule;
         let max = self.max_message;
-        let c = self.ctxs.get_mut(self.hint)?;
+        let Some(c) = self.ctxs.get_mut(self.hint) else {
+            return Fast::Miss;
+        };
         let n = payload.len();
         let size_ok = if eom {
             rule != SizeRule::Strict || n <= c.frag
@@ -358,23 +374,28 @@ impl Reassembler {
             rule == SizeRule::Lax || n == c.frag
         };
         if !(c.active && c.kid == kid && seq == c.next_seq && size_ok && c.buf.len() + n <= max) {
-            return None;
+            return Fast::Miss;
         }
         c.buf.extend_from_slice(payload);
         c.next_seq = (c.next_seq + 1) & 3;
         c.last_len = n;
         c.last = now;
         if !eom {
-            return Some(Step::Pending);
+            return Fast::Pending;
         }
         c.active = false;
-        let data = core::mem::take(&mut c.buf);
-        Some(Step::Done(Done {
+        Fast::Complete
+    }
+
+    /// The message [`Reassembler::continue_hinted`] just completed.
+    pub(crate) fn take_hinted(&mut self) -> Option<Done> {
+        let c = self.ctxs.get_mut(self.hint)?;
+        Some(Done {
             key: c.key,
             bus: c.bus,
             phys: c.phys,
-            data,
-        }))
+            data: core::mem::take(&mut c.buf),
+        })
     }
 
     /// Abort a reassembly for `key` if one is in progress (a SOM|EOM packet

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use mctpkit_wire::binding::{self, serial, BindingKind};
 use mctpkit_wire::mctp::{self, HEADER_LEN};
 
-use crate::reassembly::{BufPool, Key, Pkt, Reassembler, Step};
+use crate::reassembly::{BufPool, Fast, Key, Pkt, Reassembler, Step};
 use crate::requester::Requester;
 use crate::route::{Resolved, Route, RouteError, Table};
 use crate::tags::{Holder, TagTable};
@@ -717,9 +717,14 @@ impl Stack {
         if local && !som {
             // Hot path: the next packet of the reassembly in progress.
             match self.reasm.continue_hinted(now, &key, h.seq(), h.eom(), h.payload()) {
-                Some(Step::Pending) => return Ok(()),
-                Some(Step::Done(done)) => return self.complete(now, done),
-                _ => {}
+                Fast::Pending => return Ok(()),
+                Fast::Complete => {
+                    if let Some(done) = self.reasm.take_hinted() {
+                        return self.complete(now, done);
+                    }
+                    return Ok(());
+                }
+                Fast::Miss => {}
             }
         }
         let pkt = Pkt {
