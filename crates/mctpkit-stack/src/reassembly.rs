@@ -352,7 +352,7 @@ impl Reassembler {
     /// [`Fast::Complete`] the message is taken with
     /// [`Reassembler::take_hinted`]. (A small result keeps the per-packet
     /// return cheap; the large [`Done`] moves once per message.)
-    #[inline]
+    #[inline(always)]
     pub(crate) fn continue_hinted(
         &mut self,
         now: Millis,

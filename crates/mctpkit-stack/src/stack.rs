@@ -102,7 +102,9 @@ struct TxPkt {
 impl TxPkt {
     /// The next packet.
     fn next(&self) -> &[u8] {
-        let end = self.pos.saturating_add(self.stride).min(self.buf.len());
+        // `pos + stride` cannot overflow: both are bounded by the buffer
+        // length plus one packet.
+        let end = (self.pos + self.stride).min(self.buf.len());
         self.buf.get(self.pos..end).unwrap_or(&[])
     }
 }
