@@ -704,10 +704,8 @@ impl Stack {
             return self.dropped(DropReason::BroadcastRefused);
         }
         // The receiving bus's own EIDs first (the common case), then all.
-        let local = dst == 0
-            || dst == 0xFF
-            || b.cfg.eids.first() == Some(&dst)
-            || self.is_local(net, dst);
+        let local =
+            dst == 0 || dst == 0xFF || b.cfg.eids.first() == Some(&dst) || self.is_local(net, dst);
         let key = Key {
             net,
             src,
@@ -718,7 +716,10 @@ impl Stack {
         let som = h.som();
         if local && !som {
             // Hot path: the next packet of the reassembly in progress.
-            match self.reasm.continue_hinted(now, &key, h.seq(), h.eom(), h.payload()) {
+            match self
+                .reasm
+                .continue_hinted(now, &key, h.seq(), h.eom(), h.payload())
+            {
                 Fast::Pending => return Ok(()),
                 Fast::Complete => {
                     if let Some(done) = self.reasm.take_hinted() {
