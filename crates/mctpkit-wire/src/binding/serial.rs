@@ -1046,28 +1046,62 @@ impl Deframer {
         }
     }
 
-    /// Consume a leading run of `input` that produces no event and needs no
-    /// per-byte state change: plain packet bytes in [`State::Data`] (copied
-    /// in bulk) or non-flag bytes while hunting (counted as garbage or
-    /// skipped). Returns how many bytes were consumed; 0 means "feed the
-    /// next byte through [`Deframer::feed`]".
+    /// Consume a leading part of `input` that produces no event, doing
+    /// exactly what [`Deframer::feed`] would do byte by byte: plain packet
+    /// bytes in [`State::Data`] (copied in bulk) and complete `7D xx`
+    /// escapes, non-flag bytes while hunting (counted as garbage or
+    /// skipped), and, in Linux mode (`escape_all` off), a good revision, an
+    /// acceptable byte count and the two FCS bytes. Returns how many bytes
+    /// were consumed; it stops before any byte that could raise an event (or
+    /// needs the escape state carried between chunks), which then goes
+    /// through `feed`.
     fn feed_run(&mut self, input: &[u8]) -> usize {
+        let mut used = 0;
+        loop {
+            let rest = input.get(used..).unwrap_or(&[]);
+            let n = self.feed_step(rest);
+            if n == 0 {
+                break;
+            }
+            used += n;
+            self.offset += n as u64;
+        }
+        used
+    }
+
+    /// One step of [`Deframer::feed_run`]; does not advance `offset`.
+    fn feed_step(&mut self, input: &[u8]) -> usize {
+        let Some(&first) = input.first() else {
+            return 0;
+        };
         match self.state {
             State::Data if !self.escape => {
                 let want = usize::from(self.count).saturating_sub(self.len);
                 let avail = &input[..want.min(input.len())];
-                let k = find_special(avail);
+                let mut k = find_special(avail);
+                let mut stored = 0;
                 if k == 0 {
-                    return 0;
+                    // A complete escape pair (not `7D 7E`) is one data byte.
+                    match input.get(1) {
+                        Some(&c) if first == ESCAPE && c != FLAG && want > 0 => {
+                            if let Some(slot) = self.buf.get_mut(self.len) {
+                                *slot = unescape_byte(c);
+                            }
+                            stored = 1;
+                            k = 2;
+                        }
+                        _ => return 0,
+                    }
+                } else {
+                    let room = MAX_BYTE_COUNT.saturating_sub(self.len);
+                    let n = k.min(room);
+                    self.buf[self.len..self.len + n].copy_from_slice(&avail[..n]);
+                    stored = k;
                 }
-                let room = MAX_BYTE_COUNT.saturating_sub(self.len);
-                let stored = k.min(room);
-                self.buf[self.len..self.len + stored].copy_from_slice(&avail[..stored]);
-                self.len += k;
+                self.len += stored;
                 if self.len >= usize::from(self.count) {
                     self.state = State::FcsHi;
                 }
-                self.offset += k as u64;
                 k
             }
             State::Hunt { skip } => {
@@ -1078,8 +1112,38 @@ impl Deframer {
                     }
                     self.garbage_len += k as u64;
                 }
-                self.offset += k as u64;
                 k
+            }
+            _ if self.opts.escape_all => 0,
+            State::Revision if first == REVISION => {
+                self.revision = first;
+                self.state = State::Count;
+                1
+            }
+            State::Count => {
+                let len = usize::from(first);
+                let count_ok = self.opts.max_len >= usize::from(FLAG);
+                let ok = len != 0
+                    && len >= self.opts.min_len
+                    && len <= self.opts.max_len.min(MAX_BYTE_COUNT)
+                    && (first != FLAG || count_ok);
+                if !ok {
+                    return 0;
+                }
+                self.count = first;
+                self.len = 0;
+                self.state = State::Data;
+                1
+            }
+            State::FcsHi => {
+                self.fcs = u16::from(first) << 8;
+                self.state = State::FcsLo;
+                1
+            }
+            State::FcsLo => {
+                self.fcs |= u16::from(first);
+                self.state = State::End;
+                1
             }
             _ => 0,
         }
@@ -1556,16 +1620,19 @@ mod tests {
         #[test]
         fn push_chunks_equal_bytewise_feed(
             parts in proptest::collection::vec(prop_oneof![
-                // good frames
-                proptest::collection::vec(prop_oneof![Just(0x7eu8), Just(0x7d), any::<u8>()], 1..80)
-                    .prop_map(|p| frame(&p, &Options::lenient())),
+                // good frames, both framings
+                (proptest::collection::vec(prop_oneof![Just(0x7eu8), Just(0x7d), any::<u8>()], 1..80),
+                 any::<bool>())
+                    .prop_map(|(p, all)| frame(&p, &Options { escape_all: all, ..Options::lenient() })),
                 // noise rich in flags and escapes
                 proptest::collection::vec(prop_oneof![Just(0x7eu8), Just(0x7d), Just(0x01), any::<u8>()], 0..40),
             ], 0..8),
             cuts in proptest::collection::vec(1usize..40, 1..20),
             lenient in any::<bool>(),
+            escape_all in any::<bool>(),
         ) {
-            let o = if lenient { Options::lenient() } else { Options::default() };
+            let mut o = if lenient { Options::lenient() } else { Options::default() };
+            o.escape_all = escape_all;
             let stream: Vec<u8> = parts.concat();
             type Ev = core::result::Result<(u8, Vec<u8>, u16, u64, u64), DeframeError>;
             let own = |e: Event<'_>| -> Ev {
