@@ -1079,7 +1079,7 @@ impl Deframer {
                 let want = usize::from(self.count).saturating_sub(self.len);
                 let avail = &input[..want.min(input.len())];
                 let mut k = find_special(avail);
-                let mut stored = 0;
+                let stored;
                 if k == 0 {
                     // A complete escape pair (not `7D 7E`) is one data byte.
                     match input.get(1) {
