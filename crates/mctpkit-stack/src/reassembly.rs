@@ -36,6 +36,18 @@ pub struct Key {
     pub to: bool,
 }
 
+impl Key {
+    /// The key packed into one word, for cheap comparisons.
+    #[inline]
+    fn packed(&self) -> u64 {
+        (u64::from(self.net) << 32)
+            | (u64::from(self.src) << 24)
+            | (u64::from(self.dst) << 16)
+            | (u64::from(self.tag) << 8)
+            | u64::from(self.to)
+    }
+}
+
 /// A pool of byte buffers that keep their capacity.
 #[derive(Debug, Default)]
 pub(crate) struct BufPool {
@@ -65,6 +77,8 @@ impl BufPool {
 struct Ctx {
     active: bool,
     key: Key,
+    /// `key.packed()`.
+    kid: u64,
     buf: Vec<u8>,
     first_seq: u8,
     next_seq: u8,
@@ -107,6 +121,17 @@ pub struct Reassembler {
     hint: usize,
 }
 
+/// Result of [`Reassembler::continue_hinted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fast {
+    /// Not the fast-path case; nothing was changed.
+    Miss,
+    /// Accepted, message incomplete.
+    Pending,
+    /// Accepted, message complete: take it with `take_hinted`.
+    Complete,
+}
+
 /// What happened to a packet.
 #[derive(Debug)]
 pub(crate) enum Step {
@@ -132,6 +157,7 @@ impl Reassembler {
                     tag: 0,
                     to: false,
                 },
+                kid: 0,
                 buf: Vec::new(),
                 first_seq: 0,
                 next_seq: 0,
@@ -157,13 +183,15 @@ impl Reassembler {
         self.ctxs.iter().filter(|c| c.active).count()
     }
 
+    #[inline]
     fn find(&mut self, key: &Key) -> Option<usize> {
+        let kid = key.packed();
         if let Some(c) = self.ctxs.get(self.hint) {
-            if c.active && c.key == *key {
+            if c.active && c.kid == kid {
                 return Some(self.hint);
             }
         }
-        let i = self.ctxs.iter().position(|c| c.active && c.key == *key)?;
+        let i = self.ctxs.iter().position(|c| c.active && c.kid == kid)?;
         self.hint = i;
         Some(i)
     }
@@ -219,7 +247,7 @@ impl Reassembler {
     pub(crate) fn packet(
         &mut self,
         now: Millis,
-        p: Pkt<'_>,
+        p: &Pkt<'_>,
         pool: &mut BufPool,
         evicted: &mut u64,
     ) -> Step {
@@ -250,6 +278,7 @@ impl Reassembler {
             self.ctxs[i] = Ctx {
                 active: true,
                 key: p.key,
+                kid: p.key.packed(),
                 buf,
                 first_seq: p.seq,
                 next_seq: (p.seq + 1) & 3,
@@ -312,6 +341,60 @@ impl Reassembler {
             bus: c.bus,
             phys: c.phys,
             data,
+        })
+    }
+
+    /// Fast path for the common packet: a middle or end packet that
+    /// continues the most recently used reassembly in sequence, with an
+    /// acceptable size. Returns `None` for anything else, untouched, so that
+    /// [`Reassembler::packet`] handles it (and every error) as before;
+    /// otherwise the effect is what `packet` would have had, and on
+    /// [`Fast::Complete`] the message is taken with
+    /// [`Reassembler::take_hinted`]. (A small result keeps the per-packet
+    /// return cheap; the large [`Done`] moves once per message.)
+    #[inline(always)]
+    pub(crate) fn continue_hinted(
+        &mut self,
+        now: Millis,
+        key: &Key,
+        seq: u8,
+        eom: bool,
+        payload: &[u8],
+    ) -> Fast {
+        let kid = key.packed();
+        let rule = self.rule;
+        let max = self.max_message;
+        let Some(c) = self.ctxs.get_mut(self.hint) else {
+            return Fast::Miss;
+        };
+        let n = payload.len();
+        let size_ok = if eom {
+            rule != SizeRule::Strict || n <= c.frag
+        } else {
+            rule == SizeRule::Lax || n == c.frag
+        };
+        if !(c.active && c.kid == kid && seq == c.next_seq && size_ok && c.buf.len() + n <= max) {
+            return Fast::Miss;
+        }
+        c.buf.extend_from_slice(payload);
+        c.next_seq = (c.next_seq + 1) & 3;
+        c.last_len = n;
+        c.last = now;
+        if !eom {
+            return Fast::Pending;
+        }
+        c.active = false;
+        Fast::Complete
+    }
+
+    /// The message [`Reassembler::continue_hinted`] just completed.
+    pub(crate) fn take_hinted(&mut self) -> Option<Done> {
+        let c = self.ctxs.get_mut(self.hint)?;
+        Some(Done {
+            key: c.key,
+            bus: c.bus,
+            phys: c.phys,
+            data: core::mem::take(&mut c.buf),
         })
     }
 

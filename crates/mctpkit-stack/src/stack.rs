@@ -5,10 +5,9 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use mctpkit_wire::binding::{self, serial, BindingKind};
-use mctpkit_wire::fragment::Fragmenter;
 use mctpkit_wire::mctp::{self, HEADER_LEN};
 
-use crate::reassembly::{BufPool, Key, Pkt, Reassembler, Step};
+use crate::reassembly::{BufPool, Fast, Key, Pkt, Reassembler, Step};
 use crate::requester::Requester;
 use crate::route::{Resolved, Route, RouteError, Table};
 use crate::tags::{Holder, TagTable};
@@ -84,11 +83,30 @@ pub struct Transmit {
     pub len: usize,
 }
 
+/// Queued packets of one message (or one forwarded packet), laid out
+/// back to back in one pooled buffer: packet `i` starts at `i * stride`,
+/// every packet but the last is `stride` bytes long. One buffer per message
+/// instead of one per packet keeps the per-packet cost to a header write and
+/// a copy on the way in and a slice on the way out.
 #[derive(Debug)]
 struct TxPkt {
     bus: BusId,
     phys: PhysAddr,
     buf: Vec<u8>,
+    /// Offset of the next packet in `buf`.
+    pos: usize,
+    /// Packet length (header + unit) of all but the last packet.
+    stride: usize,
+}
+
+impl TxPkt {
+    /// The next packet.
+    fn next(&self) -> &[u8] {
+        // `pos + stride` cannot overflow: both are bounded by the buffer
+        // length plus one packet.
+        let end = (self.pos + self.stride).min(self.buf.len());
+        self.buf.get(self.pos..end).unwrap_or(&[])
+    }
 }
 
 /// A sans-IO MCTP stack. See the crate documentation.
@@ -102,6 +120,8 @@ pub struct Stack {
     pool: BufPool,
     pkt_pool: BufPool,
     txq: VecDeque<TxPkt>,
+    /// Packets in `txq` (the queue holds messages).
+    txq_packets: usize,
     deliver: VecDeque<Message>,
     pub(crate) events: VecDeque<Event>,
     pub(crate) counters: Counters,
@@ -132,6 +152,7 @@ impl Stack {
             pool: BufPool::new(ctxs + cfg.deliver_queue + 8),
             pkt_pool: BufPool::new(cfg.tx_queue_packets),
             txq: VecDeque::with_capacity(cfg.tx_queue_packets),
+            txq_packets: 0,
             deliver: VecDeque::with_capacity(cfg.deliver_queue),
             events: VecDeque::new(),
             counters: Counters::default(),
@@ -261,12 +282,12 @@ impl Stack {
 
     /// Packets waiting in the transmit queue.
     pub fn tx_queue_len(&self) -> usize {
-        self.txq.len()
+        self.txq_packets
     }
 
     /// Room left in the transmit queue, in packets.
     pub fn tx_queue_room(&self) -> usize {
-        self.cfg.tx_queue_packets.saturating_sub(self.txq.len())
+        self.cfg.tx_queue_packets.saturating_sub(self.txq_packets)
     }
 
     // ---------------------------------------------------------------- tags
@@ -402,48 +423,68 @@ impl Stack {
     /// Fragment into the queue; the caller checked the room.
     fn queue_message(&mut self, eg: Egress, dst: u8, src: u8, to: bool, tag: u8, msg: &[u8]) {
         // Linux restarts the sequence number at 0 for every message; receivers
-        // must accept any first value (mctp-core.md §4).
-        let Ok(mut f) = Fragmenter::new(msg, dst, src, to, tag, eg.mtu, 0) else {
+        // must accept any first value (mctp-core.md §4). Packetisation as in
+        // `mctpkit_wire::fragment::Fragmenter` (DSP0236 §8.8): SOM first, EOM
+        // last, sequence + 1 mod 4, every packet but the last `mtu` bytes.
+        if msg.is_empty() || eg.mtu == 0 {
             return;
-        };
-        let max = f.max_packet_len();
-        loop {
-            let mut buf = self.pkt_pool.get();
-            buf.resize(max, 0);
-            match f.next_into(&mut buf) {
-                Some(Ok(n)) => {
-                    buf.truncate(n);
-                    self.txq.push_back(TxPkt {
-                        bus: eg.bus,
-                        phys: eg.phys,
-                        buf,
-                    });
-                }
-                _ => {
-                    self.pkt_pool.put(buf);
-                    break;
-                }
-            }
         }
+        let count = msg.len().div_ceil(eg.mtu);
+        let stride = HEADER_LEN + eg.mtu.min(msg.len());
+        let mut buf = self.pkt_pool.get();
+        buf.reserve(count * HEADER_LEN + msg.len());
+        let first = mctp::Repr::new(dst, src, true, count == 1, 0, to, tag & 7);
+        let mut hdr = [0u8; HEADER_LEN];
+        if first.emit_bytes(&mut hdr).is_err() {
+            self.pkt_pool.put(buf);
+            return;
+        }
+        for (i, chunk) in msg.chunks(eg.mtu).enumerate() {
+            // Only the flag byte changes from packet to packet.
+            hdr[3] = mctp::Repr {
+                som: i == 0,
+                eom: i + 1 == count,
+                seq: i as u8 & 3,
+                ..first
+            }
+            .flags();
+            buf.extend_from_slice(&hdr);
+            buf.extend_from_slice(chunk);
+        }
+        self.txq_packets += count;
+        self.txq.push_back(TxPkt {
+            bus: eg.bus,
+            phys: eg.phys,
+            buf,
+            pos: 0,
+            stride,
+        });
     }
 
     /// Hand the next queued packet to `f` (zero-copy) and dequeue it.
     pub fn poll_transmit_with<R>(&mut self, f: impl FnOnce(&Transmit, &[u8]) -> R) -> Option<R> {
-        let p = self.txq.pop_front()?;
+        let p = self.txq.front_mut()?;
         self.counters.tx_packets += 1;
+        self.txq_packets = self.txq_packets.saturating_sub(1);
+        let pkt = p.next();
         let t = Transmit {
             bus: p.bus,
             phys: p.phys,
-            len: p.buf.len(),
+            len: pkt.len(),
         };
-        let r = f(&t, &p.buf);
-        self.pkt_pool.put(p.buf);
+        let r = f(&t, pkt);
+        p.pos += t.len;
+        if p.pos >= p.buf.len() {
+            if let Some(done) = self.txq.pop_front() {
+                self.pkt_pool.put(done.buf);
+            }
+        }
         Some(r)
     }
 
     /// Length of the next queued packet.
     pub fn peek_transmit_len(&self) -> Option<usize> {
-        self.txq.front().map(|p| p.buf.len())
+        self.txq.front().map(|p| p.next().len())
     }
 
     /// Copy the next packet (bare MCTP packet, header first) into `buf`.
@@ -667,7 +708,9 @@ impl Stack {
         if dst == 0xFF && !self.cfg.accept_broadcast {
             return self.dropped(DropReason::BroadcastRefused);
         }
-        let local = dst == 0 || dst == 0xFF || self.is_local(net, dst);
+        // The receiving bus's own EIDs first (the common case), then all.
+        let local =
+            dst == 0 || dst == 0xFF || b.cfg.eids.first() == Some(&dst) || self.is_local(net, dst);
         let key = Key {
             net,
             src,
@@ -675,9 +718,26 @@ impl Stack {
             tag: h.tag(),
             to: h.to(),
         };
+        let som = h.som();
+        if local && !som {
+            // Hot path: the next packet of the reassembly in progress.
+            match self
+                .reasm
+                .continue_hinted(now, &key, h.seq(), h.eom(), h.payload())
+            {
+                Fast::Pending => return Ok(()),
+                Fast::Complete => {
+                    if let Some(done) = self.reasm.take_hinted() {
+                        return self.complete(now, done);
+                    }
+                    return Ok(());
+                }
+                Fast::Miss => {}
+            }
+        }
         let pkt = Pkt {
             key,
-            som: h.som(),
+            som,
             eom: h.eom(),
             seq: h.seq(),
             payload: h.payload(),
@@ -694,7 +754,7 @@ impl Stack {
         if pkt.som && !pkt.key.to && self.tags.lookup(net, src, dst, pkt.tag_val()).is_none() {
             return self.dropped(DropReason::UnexpectedResponse);
         }
-        match self.reassemble(now, pkt) {
+        match self.reassemble(now, &pkt) {
             Ok(Some(done)) => self.complete(now, done),
             Ok(None) => Ok(()),
             Err(r) => Err(r),
@@ -702,10 +762,11 @@ impl Stack {
     }
 
     /// Reassembly step shared by local delivery and forwarding.
+    #[inline]
     fn reassemble(
         &mut self,
         now: Millis,
-        p: Pkt<'_>,
+        p: &Pkt<'_>,
     ) -> Result<Option<crate::reassembly::Done>, DropReason> {
         if p.som && p.eom {
             if p.payload.is_empty() {
@@ -808,7 +869,7 @@ impl Stack {
         let in_progress = !p.som && self.reasm.contains(&p.key);
         if in_progress || (p.som && p.payload.len() > eg.mtu) {
             // The outgoing unit is smaller: reassemble, then re-fragment.
-            return match self.reassemble(now, p)? {
+            return match self.reassemble(now, &p)? {
                 None => Ok(()),
                 Some(d) => {
                     let n = d.data.len().div_ceil(eg.mtu);
@@ -828,15 +889,18 @@ impl Stack {
             // A non-SOM packet larger than the egress unit with no reassembly.
             return self.dropped(DropReason::NoContext);
         }
-        if self.txq.len() >= self.cfg.tx_queue_packets {
+        if self.txq_packets >= self.cfg.tx_queue_packets {
             return self.dropped(DropReason::ForwardQueueFull);
         }
         let mut buf = self.pkt_pool.get();
         buf.extend_from_slice(raw);
+        self.txq_packets += 1;
         self.txq.push_back(TxPkt {
             bus: eg.bus,
             phys: eg.phys,
+            stride: buf.len(),
             buf,
+            pos: 0,
         });
         self.counters.forwarded_packets += 1;
         Ok(())
@@ -896,5 +960,40 @@ impl Stack {
 impl Pkt<'_> {
     fn tag_val(&self) -> u8 {
         self.key.tag
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tx_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    proptest! {
+        /// The queue's in-place packetisation gives exactly the packets of
+        /// `mctpkit_wire::fragment::Fragmenter`.
+        #[test]
+        fn packets_match_fragmenter(len in 1usize..700, mtu in 64usize..200,
+                                    tag in 0u8..8, owned in any::<bool>()) {
+            let mut s = Stack::new(Config::default());
+            s.add_bus(BusConfig::new(BindingKind::None, PhysAddr::NONE).eid(8).mtu(mtu));
+            s.add_route(Route::endpoint(1, 9, BusId(0), PhysAddr::NONE)).unwrap();
+            let msg: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let tm = if owned { TagMode::Owned } else { TagMode::Response(tag) };
+            let sent = s.send(0, SendOptions { tag: tm, ..SendOptions::request(1, 9) }, &msg).unwrap();
+            let want: Vec<Vec<u8>> = mctpkit_wire::fragment::Fragmenter::new(
+                &msg, 9, 8, sent.tag_owner, sent.tag, mtu, 0).unwrap().collect();
+            prop_assert_eq!(s.tx_queue_len(), want.len());
+            let mut got = Vec::new();
+            while let Some(n) = s.peek_transmit_len() {
+                let mut buf = vec![0u8; n];
+                let t = s.poll_transmit(&mut buf).unwrap();
+                prop_assert_eq!(t.len, n);
+                got.push(buf);
+            }
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(s.tx_queue_len(), 0);
+        }
     }
 }

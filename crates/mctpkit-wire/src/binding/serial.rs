@@ -85,12 +85,20 @@ pub enum FcsVariant {
     X25,
 }
 
+/// The same CRCs with the crate's slice-by-16 tables (8 KiB each): the
+/// public constants above keep their byte-wise type for API stability; the
+/// codec itself uses these (same polynomial and parameters, same values).
+static FCS_MCRF4XX_FAST: crc::Crc<u16, crc::Table<16>> =
+    crc::Crc::<u16, crc::Table<16>>::new(&crc::CRC_16_MCRF4XX);
+static FCS_X25_FAST: crc::Crc<u16, crc::Table<16>> =
+    crc::Crc::<u16, crc::Table<16>>::new(&crc::CRC_16_IBM_SDLC);
+
 impl FcsVariant {
     /// The FCS over revision, byte count and unescaped packet.
     pub fn compute(self, revision: u8, byte_count: u8, packet: &[u8]) -> u16 {
         let crc = match self {
-            FcsVariant::Mcrf4xx => &FCS_MCRF4XX,
-            FcsVariant::X25 => &FCS_X25,
+            FcsVariant::Mcrf4xx => &FCS_MCRF4XX_FAST,
+            FcsVariant::X25 => &FCS_X25_FAST,
         };
         let mut d = crc.digest();
         d.update(&[revision, byte_count]);
@@ -141,6 +149,47 @@ impl Options {
 
 fn needs_escape(b: u8) -> bool {
     b == FLAG || b == ESCAPE
+}
+
+/// Index of the first flag or escape byte in `s` (`s.len()` if none).
+///
+/// Eight bytes at a time: the classic "has a zero byte" bit trick on
+/// `word ^ 0x7E7E..` and `word ^ 0x7D7D..`. Its false positives only sit
+/// above a true zero byte, so the lowest flagged byte is exact.
+fn find_special(s: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let w = u64::from_le_bytes(w);
+        let hit = zero(w ^ (LO * u64::from(FLAG))) | zero(w ^ (LO * u64::from(ESCAPE)));
+        if hit != 0 {
+            return base + (hit.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    base + chunks
+        .remainder()
+        .iter()
+        .position(|&b| needs_escape(b))
+        .unwrap_or(chunks.remainder().len())
+}
+
+/// Number of bytes of `s` that need an escape.
+fn count_special(mut s: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        let k = find_special(s);
+        if k >= s.len() {
+            return n;
+        }
+        n += 1;
+        s = &s[k + 1..];
+    }
 }
 
 /// Linux's unescape rule (`c | 0x20`, see the module docs).
@@ -216,12 +265,24 @@ impl Repr {
 
     /// Exact frame length for `packet` with `opts` (escapes counted).
     pub fn buffer_len(&self, packet: &[u8], opts: &Options) -> usize {
-        let esc = |b: u8, on: bool| if on && needs_escape(b) { 2 } else { 1 };
+        // The FCS bytes only matter when they are escaped too.
         let count = packet.len().min(MAX_BYTE_COUNT) as u8;
-        let fcs = opts.fcs.compute(self.revision, count, packet).to_be_bytes();
+        let fcs = if opts.escape_all {
+            opts.fcs.compute(self.revision, count, packet)
+        } else {
+            0
+        };
+        self.frame_len(packet, count, fcs, opts)
+    }
+
+    /// Frame length given the FCS (computed once by the encoder).
+    fn frame_len(&self, packet: &[u8], count: u8, fcs: u16, opts: &Options) -> usize {
+        let esc = |b: u8, on: bool| if on && needs_escape(b) { 2 } else { 1 };
+        let fcs = fcs.to_be_bytes();
         2 + esc(self.revision, opts.escape_all)
             + esc(count, opts.escape_all)
-            + packet.iter().map(|&b| esc(b, true)).sum::<usize>()
+            + packet.len()
+            + count_special(packet)
             + esc(fcs[0], opts.escape_all)
             + esc(fcs[1], opts.escape_all)
     }
@@ -245,24 +306,43 @@ impl Repr {
                 },
             });
         }
-        let n = self.buffer_len(packet, opts);
-        out_room(Layer::Serial, buf, n)?;
         let count = packet.len() as u8;
         let fcs = opts.fcs.compute(self.revision, count, packet);
+        // Every byte escaped plus flags is the worst case; only a smaller
+        // buffer needs the exact length (a second scan) before writing.
+        let worst = 2 * (packet.len() + 4) + 2;
+        let n = if buf.len() >= worst {
+            None
+        } else {
+            let n = self.frame_len(packet, count, fcs, opts);
+            out_room(Layer::Serial, buf, n)?;
+            Some(n)
+        };
         let mut pos = 0;
         buf[pos] = FLAG;
         pos += 1;
         put(buf, &mut pos, self.revision, opts.escape_all);
         put(buf, &mut pos, count, opts.escape_all);
-        for &b in packet {
-            put(buf, &mut pos, b, true);
+        // Copy the runs between bytes that need an escape in bulk.
+        let mut rest = packet;
+        while !rest.is_empty() {
+            let k = find_special(rest);
+            buf[pos..pos + k].copy_from_slice(&rest[..k]);
+            pos += k;
+            match rest.get(k) {
+                Some(&b) => {
+                    put(buf, &mut pos, b, true);
+                    rest = &rest[k + 1..];
+                }
+                None => break,
+            }
         }
         for b in fcs.to_be_bytes() {
             put(buf, &mut pos, b, opts.escape_all);
         }
         buf[pos] = FLAG;
         pos += 1;
-        debug_assert_eq!(pos, n);
+        debug_assert!(n.is_none_or(|n| n == pos));
         Ok(pos)
     }
 }
@@ -971,6 +1051,109 @@ impl Deframer {
         }
     }
 
+    /// Consume a leading part of `input` that produces no event, doing
+    /// exactly what [`Deframer::feed`] would do byte by byte: plain packet
+    /// bytes in [`State::Data`] (copied in bulk) and complete `7D xx`
+    /// escapes, non-flag bytes while hunting (counted as garbage or
+    /// skipped), and, in Linux mode (`escape_all` off), a good revision, an
+    /// acceptable byte count and the two FCS bytes. Returns how many bytes
+    /// were consumed; it stops before any byte that could raise an event (or
+    /// needs the escape state carried between chunks), which then goes
+    /// through `feed`.
+    fn feed_run(&mut self, input: &[u8]) -> usize {
+        let mut used = 0;
+        loop {
+            let rest = input.get(used..).unwrap_or(&[]);
+            let n = self.feed_step(rest);
+            if n == 0 {
+                break;
+            }
+            used += n;
+            self.offset += n as u64;
+        }
+        used
+    }
+
+    /// One step of [`Deframer::feed_run`]; does not advance `offset`.
+    fn feed_step(&mut self, input: &[u8]) -> usize {
+        let Some(&first) = input.first() else {
+            return 0;
+        };
+        match self.state {
+            State::Data if !self.escape => {
+                let want = usize::from(self.count).saturating_sub(self.len);
+                let avail = &input[..want.min(input.len())];
+                let mut k = find_special(avail);
+                let stored;
+                if k == 0 {
+                    // A complete escape pair (not `7D 7E`) is one data byte.
+                    match input.get(1) {
+                        Some(&c) if first == ESCAPE && c != FLAG && want > 0 => {
+                            if let Some(slot) = self.buf.get_mut(self.len) {
+                                *slot = unescape_byte(c);
+                            }
+                            stored = 1;
+                            k = 2;
+                        }
+                        _ => return 0,
+                    }
+                } else {
+                    let room = MAX_BYTE_COUNT.saturating_sub(self.len);
+                    let n = k.min(room);
+                    self.buf[self.len..self.len + n].copy_from_slice(&avail[..n]);
+                    stored = k;
+                }
+                self.len += stored;
+                if self.len >= usize::from(self.count) {
+                    self.state = State::FcsHi;
+                }
+                k
+            }
+            State::Hunt { skip } => {
+                let k = input.iter().position(|&b| b == FLAG).unwrap_or(input.len());
+                if k > 0 && !skip {
+                    if self.garbage_len == 0 {
+                        self.garbage_start = self.offset;
+                    }
+                    self.garbage_len += k as u64;
+                }
+                k
+            }
+            _ if self.opts.escape_all => 0,
+            State::Revision if first == REVISION => {
+                self.revision = first;
+                self.state = State::Count;
+                1
+            }
+            State::Count => {
+                let len = usize::from(first);
+                let count_ok = self.opts.max_len >= usize::from(FLAG);
+                let ok = len != 0
+                    && len >= self.opts.min_len
+                    && len <= self.opts.max_len.min(MAX_BYTE_COUNT)
+                    && (first != FLAG || count_ok);
+                if !ok {
+                    return 0;
+                }
+                self.count = first;
+                self.len = 0;
+                self.state = State::Data;
+                1
+            }
+            State::FcsHi => {
+                self.fcs = u16::from(first) << 8;
+                self.state = State::FcsLo;
+                1
+            }
+            State::FcsLo => {
+                self.fcs |= u16::from(first);
+                self.state = State::End;
+                1
+            }
+            _ => 0,
+        }
+    }
+
     /// Feed a chunk; pull events with [`Push::next_event`]. Bytes not yet
     /// consumed when the `Push` is dropped are not fed.
     pub fn push<'d, 'i>(&'d mut self, input: &'i [u8]) -> Push<'d, 'i> {
@@ -995,6 +1178,14 @@ impl Push<'_, '_> {
     #[allow(clippy::should_implement_trait)]
     pub fn next_event(&mut self) -> Option<Event<'_>> {
         while let Some(&b) = self.input.get(self.pos) {
+            // Bulk paths: runs of plain bytes inside a packet, or outside
+            // any frame, do exactly what feeding them one by one would do.
+            let rest = self.input.get(self.pos..).unwrap_or(&[]);
+            let run = self.deframer.feed_run(rest);
+            if run > 0 {
+                self.pos += run;
+                continue;
+            }
             self.pos += 1;
             // Polonius-free borrow dance: test for an event first, then
             // return it from a fresh borrow.
@@ -1403,6 +1594,105 @@ mod tests {
                 let ev = events(&mut d, &s);
                 prop_assert_eq!(ev, [Ok(packet.clone()), Ok(packet.clone())]);
             }
+        }
+
+        #[test]
+        fn find_special_matches_naive(v in proptest::collection::vec(
+                prop_oneof![Just(0x7eu8), Just(0x7d), Just(0x5e), any::<u8>()], 0..80)) {
+            let naive = v.iter().position(|&b| needs_escape(b)).unwrap_or(v.len());
+            prop_assert_eq!(find_special(&v), naive);
+            prop_assert_eq!(count_special(&v), v.iter().filter(|&&b| needs_escape(b)).count());
+        }
+
+        /// The bulk encoder and the slice-by-16 FCS give the bytes of a plain
+        /// byte-at-a-time encoder using the crate's byte-wise CRC constants.
+        #[test]
+        fn encoder_matches_bytewise_reference(packet in proptest::collection::vec(
+                          prop_oneof![Just(0x7eu8), Just(0x7d), any::<u8>()], 0..=255),
+                      escape_all in any::<bool>(), x25 in any::<bool>()) {
+            let o = Options {
+                escape_all,
+                fcs: if x25 { FcsVariant::X25 } else { FcsVariant::Mcrf4xx },
+                ..Options::lenient()
+            };
+            let crc = if x25 { &FCS_X25 } else { &FCS_MCRF4XX };
+            let count = packet.len() as u8;
+            let mut dg = crc.digest();
+            dg.update(&[REVISION, count]);
+            dg.update(&packet);
+            let fcs = dg.finalize();
+            prop_assert_eq!(o.fcs.compute(REVISION, count, &packet), fcs);
+            let mut want = vec![FLAG];
+            let mut put_ref = |b: u8, esc: bool| {
+                if esc && (b == FLAG || b == ESCAPE) {
+                    want.extend_from_slice(&[ESCAPE, b ^ ESCAPE_XOR]);
+                } else {
+                    want.push(b);
+                }
+            };
+            put_ref(REVISION, escape_all);
+            put_ref(count, escape_all);
+            for &b in &packet {
+                put_ref(b, true);
+            }
+            for b in fcs.to_be_bytes() {
+                put_ref(b, escape_all);
+            }
+            want.push(FLAG);
+            prop_assert_eq!(frame(&packet, &o), want);
+        }
+
+        /// Feeding a stream through `push` in random chunks (bulk paths)
+        /// gives exactly the events, offsets and final state of feeding it
+        /// one byte at a time through `feed`.
+        #[test]
+        fn push_chunks_equal_bytewise_feed(
+            parts in proptest::collection::vec(prop_oneof![
+                // good frames, both framings
+                (proptest::collection::vec(prop_oneof![Just(0x7eu8), Just(0x7d), any::<u8>()], 1..80),
+                 any::<bool>())
+                    .prop_map(|(p, all)| frame(&p, &Options { escape_all: all, ..Options::lenient() })),
+                // noise rich in flags and escapes
+                proptest::collection::vec(prop_oneof![Just(0x7eu8), Just(0x7d), Just(0x01), any::<u8>()], 0..40),
+            ], 0..8),
+            cuts in proptest::collection::vec(1usize..40, 1..20),
+            lenient in any::<bool>(),
+            escape_all in any::<bool>(),
+        ) {
+            let mut o = if lenient { Options::lenient() } else { Options::default() };
+            o.escape_all = escape_all;
+            let stream: Vec<u8> = parts.concat();
+            type Ev = core::result::Result<(u8, Vec<u8>, u16, u64, u64), DeframeError>;
+            let own = |e: Event<'_>| -> Ev {
+                match e {
+                    Event::Frame(f) => Ok((f.revision, f.packet.to_vec(), f.fcs, f.start, f.end)),
+                    Event::Error(e) => Err(e),
+                }
+            };
+            let mut a = Deframer::new(o);
+            let mut want = Vec::new();
+            for &b in &stream {
+                if let Some(e) = a.feed(b) {
+                    want.push(own(e));
+                }
+            }
+            let mut d = Deframer::new(o);
+            let mut got = Vec::new();
+            let mut rest = &stream[..];
+            let mut i = 0;
+            while !rest.is_empty() {
+                let n = cuts[i % cuts.len()].min(rest.len());
+                i += 1;
+                let mut p = d.push(&rest[..n]);
+                while let Some(e) = p.next_event() {
+                    got.push(own(e));
+                }
+                prop_assert!(p.remaining().is_empty());
+                rest = &rest[n..];
+            }
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(d.stream_offset(), a.stream_offset());
+            prop_assert_eq!(std::format!("{:?}", d), std::format!("{:?}", a));
         }
 
         #[test]
