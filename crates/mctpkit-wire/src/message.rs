@@ -26,6 +26,67 @@ use crate::{control, cxl, ethernet, ncsi, nvme_mi, pldm, secured, spdm, vdm};
 pub struct Context {
     /// What SPDM negotiated so far.
     pub spdm: spdm::Context,
+    /// What CXL requests told later responses (Get Log's log identifier).
+    pub cxl: cxl::Context,
+    /// For an NVMe-MI response: what its request said (opcode and dwords
+    /// select the returned structure). Set per response by the caller that
+    /// matched it to its request.
+    pub nvme_mi: Option<nvme_mi::RequestContext>,
+}
+
+impl Context {
+    /// Remember what later messages of this conversation need from `msg`
+    /// (SPDM negotiation, CXL Get Log identifiers). Call after decoding
+    /// every message of the conversation, in order.
+    pub fn observe(&mut self, msg: &Message<'_>) {
+        match msg {
+            Message::Spdm(m) => self.spdm.observe(m),
+            Message::Cxl(m) => self.cxl.observe(m),
+            _ => {}
+        }
+    }
+
+    /// `true` when decoding a message of type `t` with this context can
+    /// differ from decoding it alone (so a decode without context may be
+    /// reused otherwise).
+    pub fn matters_for(&self, t: MessageType) -> bool {
+        match t {
+            MessageType::Spdm => self.spdm != spdm::Context::default(),
+            MessageType::CxlFmApi | MessageType::CxlCci => self.cxl != cxl::Context::default(),
+            MessageType::NvmeMi => self.nvme_mi.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Request/response pairing, the same for every family: a request and the
+/// response that answers it give the same `key`.
+///
+/// The key holds the MCTP message type in bits 63..56 so keys of different
+/// families never collide; the rest is the family's own key (PLDM: type,
+/// command, instance ID; SPDM: version and request code; NVMe-MI: NMIMT,
+/// command slot, control-primitive tag; CXL: tag and opcode; MCTP control:
+/// command and instance ID; vendor-defined: vendor and decoder key; NC-SI:
+/// channel, IID and command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pairing {
+    /// This message is the request.
+    pub request: bool,
+    /// Equal for a request and its response.
+    pub key: u64,
+    /// A response that answers whatever request is pending on its tag
+    /// (an SPDM ERROR decoded without knowing its request).
+    pub any_pending: bool,
+}
+
+impl Pairing {
+    const fn new(t: MessageType, request: bool, key: u64) -> Pairing {
+        Pairing {
+            request,
+            key: ((t.value() as u64) << 56) | (key & 0x00FF_FFFF_FFFF_FFFF),
+            any_pending: false,
+        }
+    }
 }
 
 /// A decoded message (starting at its type byte).
@@ -72,10 +133,14 @@ impl<'a> Message<'a> {
             MessageType::Pldm => Message::Pldm(pldm::Message::parse(msg)?),
             MessageType::NcSi => Message::NcSi(ncsi::Message::parse(msg)?),
             MessageType::Ethernet => Message::Ethernet(ethernet::Message::parse(msg)?),
-            MessageType::NvmeMi => Message::NvmeMi(nvme_mi::Message::parse(msg)?),
+            MessageType::NvmeMi => {
+                Message::NvmeMi(nvme_mi::Message::parse_with(msg, ctx.nvme_mi)?)
+            }
             MessageType::Spdm => Message::Spdm(spdm::Message::parse_with(msg, &ctx.spdm)?),
             MessageType::SecuredMessage => Message::Secured(secured::Message::parse(msg)?),
-            MessageType::CxlFmApi | MessageType::CxlCci => Message::Cxl(cxl::Message::parse(msg)?),
+            MessageType::CxlFmApi | MessageType::CxlCci => {
+                Message::Cxl(cxl::Message::parse_with(msg, &ctx.cxl)?)
+            }
             MessageType::VendorPci | MessageType::VendorIana => {
                 Message::Vdm(vdm::Message::parse(msg)?)
             }
@@ -84,6 +149,65 @@ impl<'a> Message<'a> {
                 body: &msg[1..],
             },
         })
+    }
+
+    /// The same message told its MCTP tag-owner bit: vendor-defined
+    /// messages take their direction from it (TO=1 is a request). Other
+    /// families carry their direction in their own header.
+    #[must_use]
+    pub fn with_tag_owner(self, to: bool) -> Self {
+        match self {
+            Message::Vdm(m) => {
+                Message::Vdm(m.with_direction(vdm::Direction::from_tag_owner(to)))
+            }
+            m => m,
+        }
+    }
+
+    /// The MCTP message type.
+    pub fn msg_type(&self) -> MessageType {
+        match self {
+            Message::Control(_) => MessageType::Control,
+            Message::Pldm(_) => MessageType::Pldm,
+            Message::NcSi(_) => MessageType::NcSi,
+            Message::Ethernet(_) => MessageType::Ethernet,
+            Message::NvmeMi(_) => MessageType::NvmeMi,
+            Message::Spdm(_) => MessageType::Spdm,
+            Message::Secured(_) => MessageType::SecuredMessage,
+            Message::Cxl(m) => m.type_byte.msg_type,
+            Message::Vdm(m) => MessageType::from_value(m.header.vendor.message_type()),
+            Message::Undecoded { type_byte, .. } => type_byte.msg_type,
+        }
+    }
+
+    /// Request/response pairing (see [`Pairing`]); `None` for messages that
+    /// get no response (datagrams, events, Ethernet frames) or whose
+    /// direction can't be told.
+    pub fn pairing(&self) -> Option<Pairing> {
+        let t = self.msg_type();
+        match self {
+            Message::Control(m) => {
+                // DSP0236 §11.5: a response echoes the instance ID and
+                // command code; datagrams (Rq=1, D=1) get no response.
+                let h = &m.header;
+                if h.rq && h.d {
+                    return None;
+                }
+                let key = (u64::from(h.command.value()) << 8) | u64::from(h.instance_id);
+                Some(Pairing::new(t, h.rq, key))
+            }
+            Message::Pldm(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::NcSi(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Ethernet(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::NvmeMi(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Spdm(m) => m.pairing().map(|p| Pairing {
+                any_pending: p.any_pending,
+                ..Pairing::new(t, p.request, p.key)
+            }),
+            Message::Cxl(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Vdm(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Secured(_) | Message::Undecoded { .. } => None,
+        }
     }
 
     /// The layer object for summaries, field lists and JSON.

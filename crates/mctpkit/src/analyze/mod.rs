@@ -50,8 +50,10 @@
 //! reported as a [`FindingKind::NoResponse`].
 
 mod envelope;
+pub mod family;
 pub mod filter;
 mod finding;
+mod multipart;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -60,13 +62,16 @@ use std::hash::{BuildHasherDefault, Hasher};
 use mctpkit_wire::binding::BindingKind;
 use mctpkit_wire::control;
 use mctpkit_wire::mctp::{self, MessageType, TypeByte};
-use mctpkit_wire::message::Message;
+use mctpkit_wire::message::{self, Message, Pairing};
+use mctpkit_wire::nvme_mi;
 use mctpkit_wire::Error;
 
 use crate::capture::{CaptureError, Record, Timestamp};
 use crate::dissect::{dissect, Dissection};
 
 pub use envelope::Envelope;
+pub use family::{CommandKey, ErrorCompletion};
+pub use multipart::PdrTransfer;
 pub use filter::{Filter, FilterError};
 pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
 pub use stats::Stats;
@@ -110,16 +115,23 @@ pub struct PacketEvent<'a> {
     /// The control command code of the packet's message, when it is a
     /// control message whose SOM carried the command byte.
     pub command: Option<u8>,
+    /// The family command of the packet's message, from its SOM.
+    pub command_key: Option<CommandKey>,
 }
 
 /// A request matched to a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestMatch {
-    /// Capture index of the request's first packet.
+    /// Capture index of the request's first packet (of its last retry).
     pub index: usize,
     /// Request's last packet to response's last packet, when both have
     /// timestamps and they are in order.
     pub latency_ns: Option<u64>,
+    /// An interim response (NVMe-MI More Processing Required): the request
+    /// stays pending for its final response.
+    pub interim: bool,
+    /// How many times the request was repeated before this response.
+    pub retries: u32,
 }
 
 /// One completed message.
@@ -132,6 +144,12 @@ pub struct MessageEvent<'a> {
     pub message: Result<Message<'a>, Error>,
     /// For a response: the request it answers.
     pub request: Option<RequestMatch>,
+    /// The family command (a response's from its matched request).
+    pub command_key: Option<CommandKey>,
+    /// The family's request/response pairing of this message.
+    pub pairing: Option<Pairing>,
+    /// A PLDM GetPDR multipart transfer this response completed.
+    pub multipart: Option<&'a PdrTransfer>,
 }
 
 impl MessageEvent<'_> {
@@ -202,6 +220,9 @@ impl Hasher for KeyHasher {
             self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
+    fn write_u16(&mut self, v: u16) {
+        self.write_u32(v.into());
+    }
     fn write_u32(&mut self, v: u32) {
         self.0 = (self.0 ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
@@ -214,11 +235,6 @@ fn stream_key(src: u8, dst: u8, to: bool, tag: u8) -> u32 {
     (u32::from(src) << 12) | (u32::from(dst) << 4) | (u32::from(to) << 3) | u32::from(tag & 7)
 }
 
-/// Pending-request key: requester, responder, tag.
-fn pending_key(requester: u8, responder: u8, tag: u8) -> u32 {
-    (u32::from(requester) << 16) | (u32::from(responder) << 8) | u32::from(tag & 7)
-}
-
 /// A message being reassembled.
 #[derive(Debug)]
 struct Building {
@@ -228,7 +244,14 @@ struct Building {
     first_index: usize,
     first_ts: Option<Timestamp>,
     type_byte: Option<TypeByte>,
-    command: Option<u8>,
+    command: Cmd,
+}
+
+/// The command of a message in progress, for its later packets' events.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cmd {
+    control: Option<u8>,
+    key: Option<CommandKey>,
 }
 
 #[derive(Debug, Default)]
@@ -240,7 +263,7 @@ enum Stream {
     /// oversize) until its EOM.
     Discarding {
         type_byte: Option<TypeByte>,
-        command: Option<u8>,
+        command: Cmd,
     },
 }
 
@@ -251,6 +274,29 @@ struct Pending {
     control: Option<ControlInfo>,
     addr: StreamAddr,
     msg_type: Option<MessageType>,
+    /// The family key; `None` when the family can't pair (undecoded, secured).
+    pairing: Option<Pairing>,
+    command: Option<CommandKey>,
+    /// What an NVMe-MI response needs from this request.
+    nvme_mi: Option<nvme_mi::RequestContext>,
+    /// Hash of the request bytes, to tell a retry from a new request.
+    digest: u64,
+    retries: u32,
+}
+
+/// One requester talking to one responder: the pending request per tag
+/// and what earlier messages told later ones.
+#[derive(Debug, Default)]
+struct Conversation {
+    ctx: message::Context,
+    pending: [Option<Pending>; 8],
+    /// A GetPDR multipart transfer being reassembled.
+    pdr: multipart::Reassembly,
+}
+
+/// Conversation key: requester and responder EID.
+fn conv_key(requester: u8, responder: u8) -> u16 {
+    (u16::from(requester) << 8) | u16::from(responder)
 }
 
 /// Buffers kept for reuse; more than this are freed.
@@ -263,7 +309,7 @@ pub struct Analyzer {
     streams: FastMap<u32, Stream>,
     /// Streams in the `Building` state.
     active: usize,
-    pending: FastMap<u32, Pending>,
+    conversations: FastMap<u16, Conversation>,
     pool: Vec<Vec<u8>>,
     counters: Counters,
 }
@@ -299,7 +345,7 @@ impl Analyzer {
             opts,
             streams: FastMap::default(),
             active: 0,
-            pending: FastMap::default(),
+            conversations: FastMap::default(),
             pool: Vec::new(),
             counters: Counters::default(),
         }
@@ -368,24 +414,34 @@ impl Analyzer {
         let (type_byte, command) = match interpret {
             Some(r) if r.som => {
                 let payload = d.mctp_bytes().map_or(&[][..], |p| &p[mctp::HEADER_LEN..]);
+                let key = match d.message {
+                    Some((_, m)) => CommandKey::of(&m),
+                    // The SOM of a longer message: its header is all there.
+                    None if !r.eom => Message::parse(payload).ok().and_then(|m| CommandKey::of(&m)),
+                    None => None,
+                };
                 (
                     payload.first().map(|&b| TypeByte::from_byte(b)),
-                    control_info(payload).map(|c| c.command),
+                    Cmd {
+                        control: control_info(payload).map(|c| c.command),
+                        key,
+                    },
                 )
             }
             Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
                 Some(Stream::Building(b)) => (b.type_byte, b.command),
                 Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command),
-                _ => (None, None),
+                _ => (None, Cmd::default()),
             },
-            None => (None, None),
+            None => (None, Cmd::default()),
         };
         sink.packet(&PacketEvent {
             index,
             ts,
             dissection: &d,
             type_byte,
-            command,
+            command: command.control,
+            command_key: command.key,
         });
 
         let mut out = Counting {
@@ -506,12 +562,12 @@ impl Analyzer {
                     last_ts: ts,
                 };
                 complete(
-                    &mut self.pending,
+                    &mut self.conversations,
                     &self.opts,
                     &mut out,
                     env,
                     payload,
-                    message,
+                    Some(message),
                 );
                 return;
             }
@@ -569,7 +625,7 @@ impl Analyzer {
                         key,
                         Stream::Discarding {
                             type_byte: None,
-                            command: None,
+                            command: Cmd::default(),
                         },
                     );
                 }
@@ -633,28 +689,13 @@ impl Analyzer {
                         first_ts: b.first_ts,
                         last_ts: ts,
                     };
-                    let message = Message::parse(&b.buf);
-                    // A whole message with a bad body still shows its header;
-                    // the body error is a finding either way.
-                    let error = match &message {
-                        Ok(m) => body_error(m),
-                        Err(e) => Some(*e),
-                    };
-                    if let Some(e) = error {
-                        out.finding(&finding(
-                            FindingKind::DecodeError,
-                            Detail::MessageDecode(e),
-                            Some(b.first_index),
-                            b.type_byte,
-                        ));
-                    }
                     complete(
-                        &mut self.pending,
+                        &mut self.conversations,
                         &self.opts,
                         &mut out,
                         env,
                         &b.buf,
-                        message,
+                        None,
                     );
                     recycle(&mut self.pool, b.buf);
                     return;
@@ -704,21 +745,24 @@ impl Analyzer {
                 recycle(&mut self.pool, b.buf);
             }
         }
-        for (_, p) in self.pending.drain() {
-            let mut f = Finding::new(
-                FindingKind::NoResponse,
-                p.index,
-                p.last_ts,
-                Detail::NoResponse {
-                    at_end: true,
-                    waited_ns: None,
-                },
-            );
-            f.severity = Severity::Info;
-            f.related_index = Some(p.index);
-            f.addr = Some(p.addr);
-            f.msg_type = p.msg_type;
-            findings.push(f);
+        for (_, conv) in self.conversations.drain() {
+            for p in conv.pending.into_iter().flatten() {
+                let mut f = Finding::new(
+                    FindingKind::NoResponse,
+                    p.index,
+                    p.last_ts,
+                    Detail::NoResponse {
+                        at_end: true,
+                        waited_ns: None,
+                    },
+                );
+                f.severity = Severity::Info;
+                f.related_index = Some(p.index);
+                f.addr = Some(p.addr);
+                f.msg_type = p.msg_type;
+                f.command = p.command;
+                findings.push(f);
+            }
         }
         findings.sort_by_key(|f| (f.index, f.kind));
         for f in &findings {
@@ -745,124 +789,277 @@ fn recycle(pool: &mut Vec<Vec<u8>>, mut buf: Vec<u8>) {
     }
 }
 
-/// A control body that failed to decode (offset from the type byte).
-fn body_error(m: &Message<'_>) -> Option<Error> {
-    match m {
-        Message::Control(c) => match c.body {
-            control::Body::Malformed { error, .. } => Some(error),
-            _ => None,
-        },
-        _ => None,
+/// A cheap 64-bit digest of a request's bytes, to recognise a retry.
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = KeyHasher(bytes.len() as u64);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h.0 = (h.0.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+    h.write(chunks.remainder());
+    h.0
 }
 
-/// Match requests and responses, then hand the message to the sink.
+/// Families whose `pairing()` is `None` only for messages that expect no
+/// response (datagrams, events, frames).
+fn can_pair(m: &Message<'_>) -> bool {
+    matches!(
+        m,
+        Message::Control(_)
+            | Message::Pldm(_)
+            | Message::NcSi(_)
+            | Message::Ethernet(_)
+            | Message::NvmeMi(_)
+            | Message::Spdm(_)
+            | Message::Cxl(_)
+    )
+}
+
+fn has_pending(convs: &FastMap<u16, Conversation>, key: u16, tag: u8) -> bool {
+    convs
+        .get(&key)
+        .is_some_and(|c| c.pending[usize::from(tag & 7)].is_some())
+}
+
+/// Decode with the conversation's context, match requests and responses by
+/// (requester, responder, tag) and the family's pairing key, report
+/// retries, error completions and multipart transfers, then hand the
+/// message to the sink. `pre` is the dissector's decode of a single-packet
+/// message (its problems are already reported); `None` for a reassembled
+/// message, decoded here.
 fn complete<S: Sink + ?Sized>(
-    pending: &mut FastMap<u32, Pending>,
+    convs: &mut FastMap<u16, Conversation>,
     opts: &AnalyzerOptions,
     out: &mut Counting<'_, S>,
     env: Envelope,
     bytes: &[u8],
-    message: Result<Message<'_>, Error>,
+    pre: Option<Result<Message<'_>, Error>>,
 ) {
-    let ctrl = control_info(bytes);
     let addr = StreamAddr {
         src: env.src,
         dst: env.dst,
         to: env.to,
         tag: env.tag,
     };
+    let tag = usize::from(env.tag & 7);
+    let mk = |kind, detail, related: Option<usize>| {
+        let mut f = Finding::new(kind, env.first_index, env.first_ts, detail);
+        f.related_index = related;
+        f.addr = Some(addr);
+        f.msg_type = env.msg_type();
+        f
+    };
+
+    // The conversation: requests open it; a response belongs to the one
+    // whose request is pending on its tag (sent to us, or to the broadcast
+    // or null EID).
+    let mut key = if env.to {
+        conv_key(env.src, env.dst)
+    } else {
+        conv_key(env.dst, env.src)
+    };
+    if !env.to && !has_pending(convs, key, env.tag) {
+        for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
+            let k = conv_key(env.dst, alt);
+            if has_pending(convs, k, env.tag) {
+                key = k;
+                break;
+            }
+        }
+    }
+    let needs_ctx = matches!(
+        env.msg_type(),
+        Some(MessageType::Spdm | MessageType::CxlFmApi | MessageType::CxlCci)
+    );
+    let mut conv = if env.to || needs_ctx {
+        Some(convs.entry(key).or_default())
+    } else {
+        convs.get_mut(&key)
+    };
+
+    // Decode with what earlier messages told us.
+    let slot = conv.as_ref().and_then(|c| c.pending[tag]).filter(|_| !env.to);
+    let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
+    ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
+    let reassembled = pre.is_none();
+    let message = match pre {
+        Some(Ok(m)) if !ctx.matters_for(m.msg_type()) => Ok(m),
+        Some(Err(e)) => Err(e),
+        _ => Message::parse_with(bytes, &ctx).map(|m| m.with_tag_owner(env.to)),
+    };
+    if reassembled {
+        // A whole message with a bad body still shows its header; the body
+        // error is a finding either way.
+        let error = match &message {
+            Ok(m) => m.problem(),
+            Err(e) => Some(*e),
+        };
+        if let Some(e) = error {
+            out.finding(&mk(
+                FindingKind::DecodeError,
+                Detail::MessageDecode(e),
+                Some(env.first_index),
+            ));
+        }
+        if let Some(i) = message
+            .as_ref()
+            .ok()
+            .and_then(|m| m.integrity())
+            .filter(|i| !i.ok())
+        {
+            out.finding(&mk(
+                FindingKind::BadIntegrity,
+                Detail::Problem(crate::dissect::Problem::BadIntegrity(i)),
+                Some(env.first_index),
+            ));
+        }
+    }
+    let msg = message.as_ref().ok();
+    let pairing = msg.and_then(|m| m.pairing());
+    let mut command_key = msg.and_then(CommandKey::of);
+    if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
+        c.ctx.observe(m);
+    }
+
     let mut request = None;
+    let mut multipart = None;
     if env.to {
-        let expects_response = !matches!(ctrl, Some(c) if c.datagram || !c.rq);
-        if expects_response {
-            let key = pending_key(env.src, env.dst, env.tag);
-            let new = Pending {
+        let ctrl = control_info(bytes);
+        let expects_response = match (msg, pairing) {
+            (_, Some(p)) => p.request,
+            (Some(m), None) => !can_pair(m),
+            (None, None) => !matches!(ctrl, Some(c) if c.datagram || !c.rq),
+        };
+        if let (true, Some(conv)) = (expects_response, conv) {
+            if let Some(m) = msg {
+                conv.pdr.observe_request(m);
+            }
+            let mut new = Pending {
                 index: env.first_index,
                 last_ts: env.last_ts,
                 control: ctrl,
                 addr,
                 msg_type: env.msg_type(),
+                pairing,
+                command: command_key,
+                nvme_mi: match msg {
+                    Some(Message::NvmeMi(n)) => n.request_context(),
+                    _ => None,
+                },
+                digest: if pairing.is_some() { digest(bytes) } else { 0 },
+                retries: 0,
             };
-            if let Some(old) = pending.insert(key, new) {
+            // The same request again (any tag) before its response: a retry.
+            let retry = pairing.and_then(|p| {
+                conv.pending.iter_mut().find(|o| {
+                    o.is_some_and(|o| o.pairing == Some(p) && o.digest == new.digest)
+                })
+            });
+            if let Some(old) = retry.and_then(Option::take) {
+                new.retries = old.retries + 1;
+                let mut f = mk(
+                    FindingKind::Retry,
+                    Detail::Retry { count: new.retries },
+                    Some(old.index),
+                );
+                f.command = command_key;
+                out.finding(&f);
+            }
+            if let Some(old) = conv.pending[tag].replace(new) {
                 let waited = latency(old.last_ts, env.first_ts);
                 let expired = waited.is_some_and(|w| w > opts.tag_timeout_ns);
                 let mut f = if expired {
-                    let mut f = Finding::new(
+                    let mut f = mk(
                         FindingKind::NoResponse,
-                        env.first_index,
-                        env.first_ts,
                         Detail::NoResponse {
                             at_end: false,
                             waited_ns: waited,
                         },
+                        Some(old.index),
                     );
                     f.msg_type = old.msg_type;
+                    f.command = old.command;
                     f
                 } else {
-                    let mut f = Finding::new(
-                        FindingKind::TagReuse,
-                        env.first_index,
-                        env.first_ts,
-                        Detail::TagReuse,
-                    );
-                    f.msg_type = env.msg_type();
-                    f
+                    mk(FindingKind::TagReuse, Detail::TagReuse, Some(old.index))
                 };
                 f.related_index = Some(old.index);
-                f.addr = Some(addr);
                 out.finding(&f);
             }
         }
     } else {
-        // The requester is our destination; the request went to us (the
-        // source), or to broadcast / the null EID.
-        let keys = [
-            pending_key(env.dst, env.src, env.tag),
-            pending_key(env.dst, mctp::EID_BROADCAST, env.tag),
-            pending_key(env.dst, mctp::EID_NULL, env.tag),
-        ];
-        let found = keys.iter().find_map(|k| pending.get(k).map(|p| (*k, *p)));
-        match found {
-            Some((k, p)) => {
-                let mismatch = match (p.control, ctrl) {
-                    (Some(rq), Some(rsp)) => {
-                        rsp.rq || rq.instance_id != rsp.instance_id || rq.command != rsp.command
-                    }
-                    _ => false,
+        match (conv, slot) {
+            (Some(conv), Some(p)) => {
+                let fits = match (p.pairing, pairing) {
+                    (Some(a), Some(b)) => !b.request && (b.any_pending || a.key == b.key),
+                    (_, Some(b)) => !b.request,
+                    _ => true,
                 };
-                if mismatch {
-                    let mut f = Finding::new(
-                        FindingKind::UnmatchedResponse,
-                        env.first_index,
-                        env.first_ts,
-                        Detail::UnmatchedResponse {
-                            pending: p.control.map(|c| (c.instance_id, c.command)),
-                        },
-                    );
-                    f.related_index = Some(p.index);
-                    f.addr = Some(addr);
-                    f.msg_type = env.msg_type();
-                    out.finding(&f);
-                } else {
-                    pending.remove(&k);
+                if fits {
+                    let interim = matches!(msg, Some(Message::NvmeMi(n)) if n.is_more_processing_required());
+                    if !interim {
+                        conv.pending[tag] = None;
+                    }
                     request = Some(RequestMatch {
                         index: p.index,
                         latency_ns: latency(p.last_ts, env.last_ts),
+                        interim,
+                        retries: p.retries,
                     });
+                    command_key = p.command.or(command_key);
+                    if let Some(m) = msg {
+                        if let Some(done) = conv.pdr.observe_response(p.index, m) {
+                            if let Some(d) = done.finding_detail() {
+                                let mut f = mk(FindingKind::Multipart, d, Some(done.first_index));
+                                f.command = command_key;
+                                out.finding(&f);
+                            }
+                            multipart = Some(&*done);
+                        }
+                    }
+                } else {
+                    let ctrl = control_info(bytes);
+                    let mut f = match (p.control, ctrl) {
+                        (Some(rq), Some(_)) => mk(
+                            FindingKind::UnmatchedResponse,
+                            Detail::UnmatchedResponse {
+                                pending: Some((rq.instance_id, rq.command)),
+                            },
+                            Some(p.index),
+                        ),
+                        _ => mk(
+                            FindingKind::UnmatchedResponse,
+                            Detail::PairingMismatch,
+                            Some(p.index),
+                        ),
+                    };
+                    f.command = p.command;
+                    out.finding(&f);
                 }
             }
-            None => {
-                let mut f = Finding::new(
+            _ => {
+                let mut f = mk(
                     FindingKind::UnmatchedResponse,
-                    env.first_index,
-                    env.first_ts,
                     Detail::UnmatchedResponse { pending: None },
+                    None,
                 );
-                f.addr = Some(addr);
-                f.msg_type = env.msg_type();
+                f.command = command_key;
                 out.finding(&f);
             }
+        }
+        if let Some(e) = msg.and_then(family::error_completion) {
+            let mut f = mk(
+                FindingKind::ErrorCompletion,
+                Detail::ErrorCompletion(e),
+                request.map(|r| r.index),
+            );
+            if e.not_ready {
+                f.severity = Severity::Info;
+            }
+            f.command = command_key;
+            out.finding(&f);
         }
     }
     out.counters.messages += 1;
@@ -871,5 +1068,8 @@ fn complete<S: Sink + ?Sized>(
         bytes,
         message,
         request,
+        command_key,
+        pairing,
+        multipart,
     });
 }
