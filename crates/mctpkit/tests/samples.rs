@@ -86,7 +86,12 @@ fn discovery_reads_as_a_session() {
     assert_eq!(c.multi_packet, vec![4]);
     assert_eq!(
         c.findings,
-        vec![FindingKind::BadIntegrity, FindingKind::NoResponse],
+        // Query Rate Limit answered ERROR_UNSUPPORTED_CMD: an error completion.
+        vec![
+            FindingKind::BadIntegrity,
+            FindingKind::ErrorCompletion,
+            FindingKind::NoResponse
+        ],
         "{:?}",
         c.summaries
     );
@@ -121,7 +126,11 @@ fn bmc_console_reads_as_the_same_session() {
     assert_eq!(c.multi_packet, vec![4]);
     assert_eq!(
         c.findings,
-        vec![FindingKind::NoResponse, FindingKind::NoResponse]
+        vec![
+            FindingKind::ErrorCompletion,
+            FindingKind::NoResponse,
+            FindingKind::NoResponse
+        ]
     );
 }
 
