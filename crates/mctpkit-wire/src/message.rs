@@ -133,9 +133,7 @@ impl<'a> Message<'a> {
             MessageType::Pldm => Message::Pldm(pldm::Message::parse(msg)?),
             MessageType::NcSi => Message::NcSi(ncsi::Message::parse(msg)?),
             MessageType::Ethernet => Message::Ethernet(ethernet::Message::parse(msg)?),
-            MessageType::NvmeMi => {
-                Message::NvmeMi(nvme_mi::Message::parse_with(msg, ctx.nvme_mi)?)
-            }
+            MessageType::NvmeMi => Message::NvmeMi(nvme_mi::Message::parse_with(msg, ctx.nvme_mi)?),
             MessageType::Spdm => Message::Spdm(spdm::Message::parse_with(msg, &ctx.spdm)?),
             MessageType::SecuredMessage => Message::Secured(secured::Message::parse(msg)?),
             MessageType::CxlFmApi | MessageType::CxlCci => {
@@ -157,9 +155,7 @@ impl<'a> Message<'a> {
     #[must_use]
     pub fn with_tag_owner(self, to: bool) -> Self {
         match self {
-            Message::Vdm(m) => {
-                Message::Vdm(m.with_direction(vdm::Direction::from_tag_owner(to)))
-            }
+            Message::Vdm(m) => Message::Vdm(m.with_direction(vdm::Direction::from_tag_owner(to))),
             m => m,
         }
     }

@@ -25,8 +25,7 @@ const SPDM_DEV: u8 = 0x0A;
 const NVME_DEV: u8 = 0x0B;
 const CXL_DEV: u8 = 0x0C;
 
-const HANDSHAKE_12: &str =
-    include_str!("../../mctpkit-wire/tests/data/spdm/handshake_1_2.hex");
+const HANDSHAKE_12: &str = include_str!("../../mctpkit-wire/tests/data/spdm/handshake_1_2.hex");
 
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
@@ -85,7 +84,6 @@ impl Cap {
             };
             w.write_packet(ts, Direction::Outgoing, p).unwrap();
         }
-        drop(w);
         out
     }
 }
@@ -221,7 +219,12 @@ fn build() -> (Cap, Indices) {
     for (i, lat) in [100, 200, 300].iter().enumerate() {
         let iid = i as u8 + 1;
         let t = s + i as i64 * 10_000;
-        let q = c.req(t, PLDM_DEV, 0, &pb::get_sensor_reading_request(iid, 5, false).to_vec());
+        let q = c.req(
+            t,
+            PLDM_DEV,
+            0,
+            &pb::get_sensor_reading_request(iid, 5, false).to_vec(),
+        );
         let rsp = pb::get_sensor_reading_response(
             iid,
             mctpkit::wire::pldm::platform::DataSize::Uint8,
@@ -243,14 +246,24 @@ fn build() -> (Cap, Indices) {
     );
     let pldm_retry_rsp = c.rsp(s + 41_500, PLDM_DEV, 2, &rsp4.to_vec());
     // ERROR_INVALID_DATA (0x02) completion.
-    c.req(s + 50_000, PLDM_DEV, 3, &pb::get_sensor_reading_request(5, 99, false).to_vec());
+    c.req(
+        s + 50_000,
+        PLDM_DEV,
+        3,
+        &pb::get_sensor_reading_request(5, 99, false).to_vec(),
+    );
     let err = PldmBuilder::response(PldmType::Platform, 0x11, 0x02)
         .instance_id(5)
         .data(&[])
         .to_vec();
     let pldm_error_rsp = c.rsp(s + 50_100, PLDM_DEV, 3, &err);
     // A response whose instance ID differs from the pending request's.
-    c.req(s + 60_000, PLDM_DEV, 4, &pb::get_sensor_reading_request(6, 5, false).to_vec());
+    c.req(
+        s + 60_000,
+        PLDM_DEV,
+        4,
+        &pb::get_sensor_reading_request(6, 5, false).to_vec(),
+    );
     let wrong = pb::get_sensor_reading_response(
         7,
         mctpkit::wire::pldm::platform::DataSize::Uint8,
@@ -291,7 +304,12 @@ fn build() -> (Cap, Indices) {
     let mut nvme_polls = Vec::new();
     for i in 0..2 {
         let t = 3 * s + i * 1000;
-        let q = c.req(t, NVME_DEV, 0, &nvme_mi::builder::subsystem_health_status_poll(0, false).to_vec());
+        let q = c.req(
+            t,
+            NVME_DEV,
+            0,
+            &nvme_mi::builder::subsystem_health_status_poll(0, false).to_vec(),
+        );
         let data = [0x38, 0x00, 0x1F, 0x00, 0x00, 0x00, 0x00, 0x00];
         let r = c.rsp(
             t + 500,
@@ -302,7 +320,12 @@ fn build() -> (Cap, Indices) {
         nvme_polls.push((q, r));
     }
     // More Processing Required, then the final response.
-    let q = c.req(3 * s + 5000, NVME_DEV, 1, &nvme_mi::builder::subsystem_health_status_poll(1, false).to_vec());
+    let q = c.req(
+        3 * s + 5000,
+        NVME_DEV,
+        1,
+        &nvme_mi::builder::subsystem_health_status_poll(1, false).to_vec(),
+    );
     let nvme_interim = c.rsp(
         3 * s + 5100,
         NVME_DEV,
@@ -318,10 +341,26 @@ fn build() -> (Cap, Indices) {
     assert!(q < nvme_interim);
 
     // CXL (type 8): Get Health Info, a tunnelled Identify, an error, a background start.
-    let q = c.req(4 * s, CXL_DEV, 0, &cxl::builder::get_health_info_request(5).to_vec());
-    let r = c.rsp(4 * s + 300, CXL_DEV, 0, &cxl::builder::response(0x4200).tag(5).payload(&[0; 18]).to_vec());
+    let q = c.req(
+        4 * s,
+        CXL_DEV,
+        0,
+        &cxl::builder::get_health_info_request(5).to_vec(),
+    );
+    let r = c.rsp(
+        4 * s + 300,
+        CXL_DEV,
+        0,
+        &cxl::builder::response(0x4200)
+            .tag(5)
+            .payload(&[0; 18])
+            .to_vec(),
+    );
     let cxl_health = (q, r);
-    let tq = cxl::builder::tunnel(3, cxl::builder::identify_request(7)).tag(6).fm_api().to_vec();
+    let tq = cxl::builder::tunnel(3, cxl::builder::identify_request(7))
+        .tag(6)
+        .fm_api()
+        .to_vec();
     let q = c.req(4 * s + 1000, CXL_DEV, 1, &tq);
     // Identify response payload: 18 bytes (CXL r3.1 Table 8-127).
     let tr = cxl::builder::tunnel_response(cxl::builder::response(0x0001).tag(7).payload(&[0; 18]))
@@ -330,7 +369,12 @@ fn build() -> (Cap, Indices) {
         .to_vec();
     let r = c.rsp(4 * s + 1400, CXL_DEV, 1, &tr);
     let cxl_tunnel = (q, r);
-    let q = c.req(4 * s + 2000, CXL_DEV, 2, &cxl::builder::get_timestamp_request(8).to_vec());
+    let q = c.req(
+        4 * s + 2000,
+        CXL_DEV,
+        2,
+        &cxl::builder::get_timestamp_request(8).to_vec(),
+    );
     let r = c.rsp(
         4 * s + 2050,
         CXL_DEV,
@@ -341,7 +385,12 @@ fn build() -> (Cap, Indices) {
             .to_vec(),
     );
     let cxl_error = (q, r);
-    let q = c.req(4 * s + 3000, CXL_DEV, 3, &cxl::builder::request(0x0201).tag(9).to_vec());
+    let q = c.req(
+        4 * s + 3000,
+        CXL_DEV,
+        3,
+        &cxl::builder::request(0x0201).tag(9).to_vec(),
+    );
     let r = c.rsp(
         4 * s + 3010,
         CXL_DEV,
@@ -358,17 +407,42 @@ fn build() -> (Cap, Indices) {
     let crc = pdr::transfer_crc(&rec);
     let t = 5 * s;
     c.req(t, PLDM_DEV, 6, &get_pdr_req(10, 5, 0, true));
-    c.rsp(t + 100, PLDM_DEV, 6, &get_pdr_rsp(10, 0x100, 0, &rec[..20], None));
+    c.rsp(
+        t + 100,
+        PLDM_DEV,
+        6,
+        &get_pdr_rsp(10, 0x100, 0, &rec[..20], None),
+    );
     c.req(t + 200, PLDM_DEV, 6, &get_pdr_req(11, 5, 0x100, false));
-    c.rsp(t + 300, PLDM_DEV, 6, &get_pdr_rsp(11, 0x200, 1, &rec[20..40], None));
+    c.rsp(
+        t + 300,
+        PLDM_DEV,
+        6,
+        &get_pdr_rsp(11, 0x200, 1, &rec[20..40], None),
+    );
     c.req(t + 400, PLDM_DEV, 6, &get_pdr_req(12, 5, 0x200, false));
-    let pdr_end = c.rsp(t + 500, PLDM_DEV, 6, &get_pdr_rsp(12, 0, 4, &rec[40..], Some(crc)));
+    let pdr_end = c.rsp(
+        t + 500,
+        PLDM_DEV,
+        6,
+        &get_pdr_rsp(12, 0, 4, &rec[40..], Some(crc)),
+    );
     let rec6 = oem_pdr(6, 30);
     let bad = pdr::transfer_crc(&rec6) ^ 0xFF;
     c.req(t + 1000, PLDM_DEV, 7, &get_pdr_req(13, 6, 0, true));
-    c.rsp(t + 1100, PLDM_DEV, 7, &get_pdr_rsp(13, 0x300, 0, &rec6[..16], None));
+    c.rsp(
+        t + 1100,
+        PLDM_DEV,
+        7,
+        &get_pdr_rsp(13, 0x300, 0, &rec6[..16], None),
+    );
     c.req(t + 1200, PLDM_DEV, 7, &get_pdr_req(14, 6, 0x300, false));
-    let pdr_bad_end = c.rsp(t + 1300, PLDM_DEV, 7, &get_pdr_rsp(14, 0, 4, &rec6[16..], Some(bad)));
+    let pdr_bad_end = c.rsp(
+        t + 1300,
+        PLDM_DEV,
+        7,
+        &get_pdr_rsp(14, 0, 4, &rec6[16..], Some(bad)),
+    );
 
     (
         c,
@@ -406,9 +480,22 @@ fn pldm_poll_pairs_with_latency_retry_error_and_unanswered() {
     for ((q, r), lat) in ix.pldm_polls.iter().zip([100_000, 200_000, 300_000]) {
         let m = log.msg(*r);
         let req = m.request.expect("poll response matched");
-        assert_eq!((req.index, req.latency_ns), (*q, Some(lat)), "{}", m.summary);
-        assert!(m.summary.starts_with("PLDM GetSensorReading rsp"), "{}", m.summary);
-        assert_eq!(m.command.unwrap().to_string(), "PLDM Platform/GetSensorReading");
+        assert_eq!(
+            (req.index, req.latency_ns),
+            (*q, Some(lat)),
+            "{}",
+            m.summary
+        );
+        assert!(
+            m.summary.starts_with("PLDM GetSensorReading rsp"),
+            "{}",
+            m.summary
+        );
+        assert_eq!(m.src, PLDM_DEV);
+        assert_eq!(
+            m.command.unwrap().to_string(),
+            "PLDM Platform/GetSensorReading"
+        );
     }
     // Retry: the second send is reported and the response pairs with it.
     let retry = log.findings_of(FindingKind::Retry);
@@ -430,7 +517,13 @@ fn pldm_poll_pairs_with_latency_retry_error_and_unanswered() {
         Detail::ErrorCompletion(e) => assert_eq!((e.code, e.name), (2, Some("ERROR_INVALID_DATA"))),
         d => panic!("{d:?}"),
     }
-    assert!(errs[0].to_string().contains("PLDM Platform/GetSensorReading: error completion ERROR_INVALID_DATA"), "{}", errs[0]);
+    assert!(
+        errs[0]
+            .to_string()
+            .contains("PLDM Platform/GetSensorReading: error completion ERROR_INVALID_DATA"),
+        "{}",
+        errs[0]
+    );
     // Mismatched instance ID: not paired.
     let mm = log
         .findings_of(FindingKind::UnmatchedResponse)
@@ -450,7 +543,9 @@ fn spdm_exchange_pairs_and_decodes_with_context() {
     let (log, ix) = run();
     for pair in ix.spdm.chunks(2) {
         let m = log.msg(pair[1]);
-        let r = m.request.unwrap_or_else(|| panic!("unpaired {}", m.summary));
+        let r = m
+            .request
+            .unwrap_or_else(|| panic!("unpaired {}", m.summary));
         assert_eq!(r.index, pair[0]);
         assert_eq!(r.latency_ns, Some(50_000));
         assert!(!m.summary.starts_with("!!"), "{}", m.summary);
@@ -492,7 +587,11 @@ fn spdm_exchange_pairs_and_decodes_with_context() {
         .into_iter()
         .find(|f| f.index == ix.spdm_error_rsp)
         .unwrap();
-    assert!(f.to_string().contains("SPDM GET_VERSION: error completion InvalidRequest (0x01)"), "{f}");
+    assert!(
+        f.to_string()
+            .contains("SPDM GET_VERSION: error completion InvalidRequest (0x01)"),
+        "{f}"
+    );
 }
 
 #[test]
@@ -503,7 +602,11 @@ fn nvme_mi_polls_and_more_processing_required() {
         assert_eq!(m.request.unwrap().index, *q);
         assert_eq!(m.request.unwrap().latency_ns, Some(500_000));
         // The response was decoded with its request's context.
-        assert!(m.summary.contains("NVM Subsystem Health Status Poll"), "{}", m.summary);
+        assert!(
+            m.summary.contains("NVM Subsystem Health Status Poll"),
+            "{}",
+            m.summary
+        );
         assert_eq!(
             m.command.unwrap().to_string(),
             "NVMe-MI MI/NVM Subsystem Health Status Poll"
@@ -531,21 +634,32 @@ fn cxl_tags_tunnel_and_return_codes() {
         (ix.cxl_bg, "CXL Transfer FW", 10_000),
     ] {
         let m = log.msg(r);
-        let rq = m.request.unwrap_or_else(|| panic!("unpaired {}", m.summary));
+        let rq = m
+            .request
+            .unwrap_or_else(|| panic!("unpaired {}", m.summary));
         assert_eq!((rq.index, rq.latency_ns), (q, Some(lat)), "{}", m.summary);
         assert_eq!(m.command.unwrap().to_string(), name);
     }
     let errs: Vec<_> = log
         .findings_of(FindingKind::ErrorCompletion)
         .into_iter()
-        .filter(|f| f.msg_type.map(|t| t.value()) == Some(8) || f.msg_type.map(|t| t.value()) == Some(7))
+        .filter(|f| {
+            f.msg_type.map(|t| t.value()) == Some(8) || f.msg_type.map(|t| t.value()) == Some(7)
+        })
         .collect();
     // Unsupported is an error; Background Command Started is not.
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].index, ix.cxl_error.1);
     // The tunnelled Identify response decodes (no decode error on CXL).
-    assert!(!log.findings.iter().any(|f| f.kind == FindingKind::DecodeError));
-    assert!(errs[0].to_string().contains("Unsupported (0x03)"), "{}", errs[0]);
+    assert!(!log
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::DecodeError));
+    assert!(
+        errs[0].to_string().contains("Unsupported (0x03)"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
@@ -562,7 +676,10 @@ fn pldm_get_pdr_multipart_is_reassembled_and_crc_checked() {
     let f = log.findings_of(FindingKind::Multipart);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].index, ix.pdr_bad_end);
-    assert!(matches!(f[0].detail, Detail::MultipartCrc { bytes: 40, .. }));
+    assert!(matches!(
+        f[0].detail,
+        Detail::MultipartCrc { bytes: 40, .. }
+    ));
     // Every GetPDR part paired.
     assert!(log
         .msgs
@@ -641,12 +758,4 @@ fn cmd_filter_by_family_name() {
         .count();
     assert_eq!(count.1.len(), n);
     assert!(n >= 14);
-    let _ = log.msgs.iter().map(|m| m.src).count();
-}
-
-#[test]
-fn zz_dump() {
-    if let Ok(p) = std::env::var("DUMP_FAMILIES") {
-        std::fs::write(p, build().0.pcap()).unwrap();
-    }
 }

@@ -2,8 +2,7 @@
 //! findings, request/response matching.
 
 use mctpkit::analyze::{
-    CommandKey,
-    Analyzer, AnalyzerOptions, Detail, Finding, FindingKind, MessageEvent, PacketEvent,
+    Analyzer, AnalyzerOptions, CommandKey, Detail, Finding, FindingKind, MessageEvent, PacketEvent,
     RequestMatch, Severity, Sink, Stats,
 };
 use mctpkit::capture::{Record, Timestamp};
@@ -679,7 +678,14 @@ fn stats_count_pairs_types_findings_and_latency() {
         (l.count, l.p50, l.p90, l.p99, l.max),
         (10, 500_000, 900_000, 1_000_000, 1_000_000)
     );
-    assert_eq!(s.commands[&CommandKey { msg_type: 0, code: 0x02 }].messages, 20);
+    assert_eq!(
+        s.commands[&CommandKey {
+            msg_type: 0,
+            code: 0x02
+        }]
+            .messages,
+        20
+    );
     assert_eq!(s.findings[&FindingKind::MissingSom], 1);
     let mut text = String::new();
     s.write_text(&mut text);

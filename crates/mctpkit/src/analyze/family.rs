@@ -207,9 +207,7 @@ pub fn error_completion(m: &Message<'_>) -> Option<ErrorCompletion> {
     };
     match m {
         Message::Control(c) => match c.header.completion_code {
-            Some(cc) if cc != control::CompletionCode::Success => {
-                e(cc.value().into(), cc.name())
-            }
+            Some(cc) if cc != control::CompletionCode::Success => e(cc.value().into(), cc.name()),
             _ => None,
         },
         Message::Pldm(p) => match p.header.completion_code {

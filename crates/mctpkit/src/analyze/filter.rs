@@ -380,7 +380,8 @@ mod tests {
 
         // Names: control Get Endpoint ID (2), PLDM Platform/GetSensorReading
         // (0x0211), SPDM GET_VERSION (0x84), CXL Get Health Info (0x4200).
-        let f = Filter::parse(&["cmd=get-endpoint-id,getsensorreading,GET_VERSION,gethealthinfo"]).unwrap();
+        let f = Filter::parse(&["cmd=get-endpoint-id,getsensorreading,GET_VERSION,gethealthinfo"])
+            .unwrap();
         assert!(f.matches(&subj(8, 9, Some(0), Some(2))));
         assert!(!f.matches(&subj(8, 9, Some(0), Some(3))));
         let key = |t, code| Subject {

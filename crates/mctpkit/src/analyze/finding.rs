@@ -233,7 +233,11 @@ pub enum Detail {
     PairingMismatch,
     /// A PLDM GetPDR multipart transfer of `bytes` bytes whose transfer CRC
     /// (CRC-8, DSP0248) is `found` where `computed` was due.
-    MultipartCrc { bytes: usize, found: u8, computed: u8 },
+    MultipartCrc {
+        bytes: usize,
+        found: u8,
+        computed: u8,
+    },
     /// A multipart transfer whose record did not decode.
     MultipartDecode(Error),
 }

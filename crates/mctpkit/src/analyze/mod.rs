@@ -71,9 +71,9 @@ use crate::dissect::{dissect, Dissection};
 
 pub use envelope::Envelope;
 pub use family::{CommandKey, ErrorCompletion};
-pub use multipart::PdrTransfer;
 pub use filter::{Filter, FilterError};
 pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
+pub use multipart::PdrTransfer;
 pub use stats::Stats;
 
 /// Settings of an [`Analyzer`].
@@ -417,7 +417,9 @@ impl Analyzer {
                 let key = match d.message {
                     Some((_, m)) => CommandKey::of(&m),
                     // The SOM of a longer message: its header is all there.
-                    None if !r.eom => Message::parse(payload).ok().and_then(|m| CommandKey::of(&m)),
+                    None if !r.eom => Message::parse(payload)
+                        .ok()
+                        .and_then(|m| CommandKey::of(&m)),
                     None => None,
                 };
                 (
@@ -880,7 +882,10 @@ fn complete<S: Sink + ?Sized>(
     };
 
     // Decode with what earlier messages told us.
-    let slot = conv.as_ref().and_then(|c| c.pending[tag]).filter(|_| !env.to);
+    let slot = conv
+        .as_ref()
+        .and_then(|c| c.pending[tag])
+        .filter(|_| !env.to);
     let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
     ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
     let reassembled = pre.is_none();
@@ -953,9 +958,9 @@ fn complete<S: Sink + ?Sized>(
             };
             // The same request again (any tag) before its response: a retry.
             let retry = pairing.and_then(|p| {
-                conv.pending.iter_mut().find(|o| {
-                    o.is_some_and(|o| o.pairing == Some(p) && o.digest == new.digest)
-                })
+                conv.pending
+                    .iter_mut()
+                    .find(|o| o.is_some_and(|o| o.pairing == Some(p) && o.digest == new.digest))
             });
             if let Some(old) = retry.and_then(Option::take) {
                 new.retries = old.retries + 1;
@@ -998,7 +1003,8 @@ fn complete<S: Sink + ?Sized>(
                     _ => true,
                 };
                 if fits {
-                    let interim = matches!(msg, Some(Message::NvmeMi(n)) if n.is_more_processing_required());
+                    let interim =
+                        matches!(msg, Some(Message::NvmeMi(n)) if n.is_more_processing_required());
                     if !interim {
                         conv.pending[tag] = None;
                     }
@@ -1016,7 +1022,7 @@ fn complete<S: Sink + ?Sized>(
                                 f.command = command_key;
                                 out.finding(&f);
                             }
-                            multipart = Some(&*done);
+                            multipart = Some(done);
                         }
                     }
                 } else {

@@ -80,7 +80,11 @@ impl fmt::Display for PdrTransfer {
         )?;
         match self.crc_found {
             Some(c) if c == self.crc_computed => f.write_str("ok")?,
-            Some(c) => write!(f, "BAD (found {c:#04x}, computed {:#04x})", self.crc_computed)?,
+            Some(c) => write!(
+                f,
+                "BAD (found {c:#04x}, computed {:#04x})",
+                self.crc_computed
+            )?,
             None => f.write_str("missing")?,
         }
         match self.record() {

@@ -120,11 +120,7 @@ impl TypeStats {
             self.responses += 1;
         }
         self.bytes += m.envelope.len as u64;
-        if let Some(ns) = m
-            .request
-            .filter(|r| !r.interim)
-            .and_then(|r| r.latency_ns)
-        {
+        if let Some(ns) = m.request.filter(|r| !r.interim).and_then(|r| r.latency_ns) {
             self.latency.push(ns);
         }
     }
@@ -385,13 +381,14 @@ impl Stats {
             if i > 0 {
                 out.push(',');
             }
+            let _ = write!(out, "{{\"msg_type\":{},\"family\":", c.msg_type);
+            json_str(out, family_key(c.msg_type));
             let _ = write!(
                 out,
-                "{{\"msg_type\":{},\"family\":",
-                c.msg_type
+                ",\"code\":{},\"command\":{},\"command_name\":",
+                c.code,
+                c.number()
             );
-            json_str(out, family_key(c.msg_type));
-            let _ = write!(out, ",\"code\":{},\"command\":{},\"command_name\":", c.code, c.number());
             match c.command_name() {
                 Some(n) => json_str(out, n),
                 None => out.push_str("null"),
