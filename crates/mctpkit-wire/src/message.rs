@@ -296,3 +296,86 @@ impl Describe for Message<'_> {
         }
     }
 }
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+
+    fn pairing(bytes: &[u8]) -> Option<Pairing> {
+        Message::parse(bytes).unwrap().pairing()
+    }
+
+    #[test]
+    fn control_pairs_by_command_and_instance_id() {
+        // Get Endpoint ID (0x02) request iid 5 and its response (DSP0236 §12.4).
+        let q = pairing(&[0x00, 0x85, 0x02]).unwrap();
+        let r = pairing(&[0x00, 0x05, 0x02, 0x00, 0x09, 0x00, 0x00]).unwrap();
+        assert!(q.request && !r.request);
+        assert_eq!(q.key, r.key);
+        assert_eq!(q.key >> 56, 0); // MCTP type 0 in the top byte
+                                    // Another instance ID or command: another key.
+        assert_ne!(pairing(&[0x00, 0x86, 0x02]).unwrap().key, q.key);
+        assert_ne!(pairing(&[0x00, 0x85, 0x03]).unwrap().key, q.key);
+        // Datagrams (Rq=1, D=1) expect no response.
+        assert_eq!(pairing(&[0x00, 0xC5, 0x02]), None);
+    }
+
+    #[test]
+    fn families_never_share_a_key() {
+        // PLDM GetTID (type 0, command 2) iid 5 has the same low bits as the
+        // control request above, but a different type byte.
+        let pldm = pairing(&[0x01, 0x85, 0x00, 0x02]).unwrap();
+        let ctrl = pairing(&[0x00, 0x85, 0x02]).unwrap();
+        assert_ne!(pldm.key, ctrl.key);
+        assert_eq!(pldm.key >> 56, 1);
+        // SPDM GET_VERSION / VERSION.
+        let q = pairing(&[0x05, 0x10, 0x84, 0x00, 0x00]).unwrap();
+        let r = pairing(&[0x05, 0x10, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x10]).unwrap();
+        assert_eq!((q.request, r.request, q.key == r.key), (true, false, true));
+        assert_eq!(q.key >> 56, 5);
+        // An SPDM ERROR decoded alone answers whatever is pending.
+        assert!(
+            pairing(&[0x05, 0x10, 0x7F, 0x01, 0x00])
+                .unwrap()
+                .any_pending
+        );
+        // Undecoded types and Ethernet frames have no pairing.
+        assert_eq!(
+            pairing(&[0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00]),
+            None
+        );
+        assert_eq!(pairing(&[0x40, 1, 2]), None);
+    }
+
+    #[test]
+    fn tag_owner_sets_vdm_direction() {
+        let m = Message::parse(&[0x7E, 0x80, 0x86, 0x01]).unwrap();
+        let Message::Vdm(v) = m.with_tag_owner(true) else {
+            panic!("not a VDM")
+        };
+        assert_eq!(v.direction, vdm::Direction::Request);
+        let Message::Vdm(v) = m.with_tag_owner(false) else {
+            panic!("not a VDM")
+        };
+        assert_eq!(v.direction, vdm::Direction::Response);
+        // Other families are unchanged.
+        let c = Message::parse(&[0x00, 0x85, 0x02]).unwrap();
+        assert_eq!(c.with_tag_owner(false), c);
+    }
+
+    #[test]
+    fn context_observes_and_tells_when_it_matters() {
+        let mut ctx = Context::default();
+        assert!(!ctx.matters_for(MessageType::Spdm));
+        // GET_CAPABILITIES v1.2 (handshake_1_2.hex) fixes the version and
+        // becomes the pending request.
+        let q = [
+            0x05, 0x12, 0xE1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC6, 0xE2, 0x02, 0x00, 0x00,
+            0x10, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+        ];
+        ctx.observe(&Message::parse(&q).unwrap());
+        assert!(ctx.matters_for(MessageType::Spdm));
+        assert!(!ctx.matters_for(MessageType::Pldm));
+        assert!(!ctx.matters_for(MessageType::NvmeMi));
+    }
+}

@@ -881,18 +881,26 @@ fn complete<S: Sink + ?Sized>(
         convs.get_mut(&key)
     };
 
-    // Decode with what earlier messages told us.
+    // Decode with what earlier messages told us (only SPDM, CXL and
+    // NVMe-MI responses use it; others keep the dissector's decode).
     let slot = conv
         .as_ref()
         .and_then(|c| c.pending[tag])
         .filter(|_| !env.to);
-    let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
-    ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
     let reassembled = pre.is_none();
-    let message = match pre {
-        Some(Ok(m)) if !ctx.matters_for(m.msg_type()) => Ok(m),
-        Some(Err(e)) => Err(e),
-        _ => Message::parse_with(bytes, &ctx).map(|m| m.with_tag_owner(env.to)),
+    let message = if needs_ctx || env.msg_type() == Some(MessageType::NvmeMi) {
+        let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
+        ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
+        match pre {
+            Some(Ok(m)) if !ctx.matters_for(m.msg_type()) => Ok(m),
+            Some(Err(e)) => Err(e),
+            _ => Message::parse_with(bytes, &ctx).map(|m| m.with_tag_owner(env.to)),
+        }
+    } else {
+        match pre {
+            Some(r) => r,
+            None => Message::parse(bytes).map(|m| m.with_tag_owner(env.to)),
+        }
     };
     if reassembled {
         // A whole message with a bad body still shows its header; the body
