@@ -38,16 +38,43 @@
 //!
 //! # Requests and responses
 //!
+//! Messages are grouped into conversations, one per (requester EID,
+//! responder EID), each with a pending request per tag and a
+//! [`message::Context`] (what SPDM negotiated, which log a CXL Get Log asked
+//! for). Every message is decoded with its conversation's context and then
+//! observed by it; an NVMe-MI response is decoded with its matched request's
+//! [`nvme_mi::RequestContext`]; vendor-defined messages get their direction
+//! from TO.
+//!
 //! A completed TO=1 message from A to B with tag t is a pending request
-//! (except control datagrams, D=1, which expect no response). A TO=0 message
-//! from B to A with tag t answers it; for MCTP control both must also agree
-//! on instance ID and command. A request sent to the broadcast or null EID
-//! is answered by the first response from any EID. Latency runs from the
-//! request's last packet to the response's last packet. A new request on a
-//! tag that is still pending is a [`FindingKind::TagReuse`], unless the
-//! earlier request is older than [`AnalyzerOptions::tag_timeout_ns`] (tags
-//! expire after 6 s in Linux and libmctp), in which case the earlier one is
-//! reported as a [`FindingKind::NoResponse`].
+//! unless its family says it expects no response ([`Message::pairing`] is
+//! `None` for control / PLDM datagrams, NVMe-MI AEs, Ethernet frames, ...).
+//! A TO=0 message from B to A with tag t answers it when the family keys
+//! agree ([`Pairing::key`]: control command + instance ID, PLDM type +
+//! command + instance ID, SPDM request code, NVMe-MI NMIMT + slot, CXL tag +
+//! opcode, ...); an SPDM ERROR decoded without knowing its request
+//! ([`Pairing::any_pending`]) answers whatever is pending. A response whose
+//! key differs is an [`FindingKind::UnmatchedResponse`] and the request stays
+//! pending. An NVMe-MI More Processing Required response is matched as
+//! *interim* ([`RequestMatch::interim`]) and the request stays pending for
+//! its final response. A request sent to the broadcast or null EID is
+//! answered by the first response from any EID. Latency runs from the
+//! request's last packet to the response's last packet.
+//!
+//! The same request (same family key, same bytes, any tag) sent again while
+//! pending is a [`FindingKind::Retry`]; the response then pairs with the
+//! latest copy. A new request on a tag that is still pending is a
+//! [`FindingKind::TagReuse`], unless the earlier request is older than
+//! [`AnalyzerOptions::tag_timeout_ns`] (tags expire after 6 s in Linux and
+//! libmctp), in which case the earlier one is reported as a
+//! [`FindingKind::NoResponse`]. A response reporting an error (control or
+//! PLDM completion code, SPDM ERROR, NVMe-MI status, CXL return code) is a
+//! [`FindingKind::ErrorCompletion`] (see [`family::error_completion`]).
+//!
+//! PLDM GetPDR multipart transfers are reassembled per conversation and
+//! decoded as a whole record ([`PdrTransfer`], on the completing response's
+//! [`MessageEvent::multipart`]); a bad transfer CRC is a
+//! [`FindingKind::Multipart`] finding.
 
 mod envelope;
 pub mod family;
