@@ -87,7 +87,8 @@ impl Subject {
         }
     }
 
-    /// The fields of a packet (type and command from its message).
+    /// The fields of a packet (type from its message; `command` is left
+    /// `None`, see [`PacketEvent::command_key`]).
     pub fn of_packet(p: &PacketEvent<'_>) -> Self {
         let h = p.dissection.mctp.map(|(_, h)| h.repr);
         Subject {
@@ -95,7 +96,7 @@ impl Subject {
             dst: h.map(|r| r.dst),
             tag: h.map(|r| r.tag),
             msg_type: p.type_byte.map(|t| t.msg_type.value()),
-            command: p.command_key,
+            command: None,
         }
     }
 
@@ -281,7 +282,15 @@ impl Filter {
 
     /// Should this packet be shown?
     pub fn packet(&self, p: &PacketEvent<'_>) -> bool {
-        self.is_empty() || self.matches(&Subject::of_packet(p))
+        if self.is_empty() {
+            return true;
+        }
+        let mut s = Subject::of_packet(p);
+        // Decoding the command costs a parse: only for `cmd=` terms.
+        if self.terms.iter().any(|t| t.key == Key::Cmd) {
+            s.command = p.command_key();
+        }
+        self.matches(&s)
     }
 
     /// Should this finding be shown?

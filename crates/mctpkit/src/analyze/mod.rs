@@ -142,8 +142,23 @@ pub struct PacketEvent<'a> {
     /// The control command code of the packet's message, when it is a
     /// control message whose SOM carried the command byte.
     pub command: Option<u8>,
-    /// The family command of the packet's message, from its SOM.
-    pub command_key: Option<CommandKey>,
+    /// The packet's message as received so far (type byte first): the
+    /// payload of a SOM, the reassembly buffer for later packets; empty when
+    /// unknown (a stray or discarded packet).
+    pub head: &'a [u8],
+}
+
+impl PacketEvent<'_> {
+    /// The family command of the packet's message, from its SOM (decoded
+    /// on demand: only filters on `cmd=` need it).
+    pub fn command_key(&self) -> Option<CommandKey> {
+        match self.dissection.message {
+            Some((_, m)) => CommandKey::of(&m),
+            None => Message::parse(self.head)
+                .ok()
+                .and_then(|m| CommandKey::of(&m)),
+        }
+    }
 }
 
 /// A request matched to a response.
@@ -271,14 +286,7 @@ struct Building {
     first_index: usize,
     first_ts: Option<Timestamp>,
     type_byte: Option<TypeByte>,
-    command: Cmd,
-}
-
-/// The command of a message in progress, for its later packets' events.
-#[derive(Debug, Clone, Copy, Default)]
-struct Cmd {
-    control: Option<u8>,
-    key: Option<CommandKey>,
+    command: Option<u8>,
 }
 
 #[derive(Debug, Default)]
@@ -290,7 +298,7 @@ enum Stream {
     /// oversize) until its EOM.
     Discarding {
         type_byte: Option<TypeByte>,
-        command: Cmd,
+        command: Option<u8>,
     },
 }
 
@@ -438,39 +446,29 @@ impl Analyzer {
 
         // What the packet belongs to, for the packet event (filters need the
         // message type even for middle packets).
-        let (type_byte, command) = match interpret {
+        let (type_byte, command, head) = match interpret {
             Some(r) if r.som => {
                 let payload = d.mctp_bytes().map_or(&[][..], |p| &p[mctp::HEADER_LEN..]);
-                let key = match d.message {
-                    Some((_, m)) => CommandKey::of(&m),
-                    // The SOM of a longer message: its header is all there.
-                    None if !r.eom => Message::parse(payload)
-                        .ok()
-                        .and_then(|m| CommandKey::of(&m)),
-                    None => None,
-                };
                 (
                     payload.first().map(|&b| TypeByte::from_byte(b)),
-                    Cmd {
-                        control: control_info(payload).map(|c| c.command),
-                        key,
-                    },
+                    control_info(payload).map(|c| c.command),
+                    payload,
                 )
             }
             Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
-                Some(Stream::Building(b)) => (b.type_byte, b.command),
-                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command),
-                _ => (None, Cmd::default()),
+                Some(Stream::Building(b)) => (b.type_byte, b.command, &b.buf[..]),
+                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command, &[][..]),
+                _ => (None, None, &[][..]),
             },
-            None => (None, Cmd::default()),
+            None => (None, None, &[][..]),
         };
         sink.packet(&PacketEvent {
             index,
             ts,
             dissection: &d,
             type_byte,
-            command: command.control,
-            command_key: command.key,
+            command,
+            head,
         });
 
         let mut out = Counting {
@@ -654,7 +652,7 @@ impl Analyzer {
                         key,
                         Stream::Discarding {
                             type_byte: None,
-                            command: Cmd::default(),
+                            command: None,
                         },
                     );
                 }
@@ -958,7 +956,12 @@ fn complete<S: Sink + ?Sized>(
     }
     let msg = message.as_ref().ok();
     let pairing = msg.and_then(|m| m.pairing());
-    let mut command_key = msg.and_then(CommandKey::of);
+    // A matched response takes its request's command instead.
+    let mut command_key = if env.to || slot.is_none() {
+        msg.and_then(CommandKey::of)
+    } else {
+        None
+    };
     if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
         c.ctx.observe(m);
     }
@@ -1049,7 +1052,7 @@ fn complete<S: Sink + ?Sized>(
                         interim,
                         retries: p.retries,
                     });
-                    command_key = p.command.or(command_key);
+                    command_key = p.command.or_else(|| msg.and_then(CommandKey::of));
                     if let Some(m) = msg {
                         if let Some(done) = conv.pdr.observe_response(p.index, m) {
                             if let Some(d) = done.finding_detail() {
@@ -1078,6 +1081,7 @@ fn complete<S: Sink + ?Sized>(
                     };
                     f.command = p.command;
                     out.finding(&f);
+                    command_key = msg.and_then(CommandKey::of);
                 }
             }
             _ => {
