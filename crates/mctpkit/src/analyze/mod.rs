@@ -887,15 +887,6 @@ fn complete<S: Sink + ?Sized>(
     } else {
         conv_key(env.dst, env.src)
     };
-    if !env.to && !has_pending(convs, key, env.tag) {
-        for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
-            let k = conv_key(env.dst, alt);
-            if has_pending(convs, k, env.tag) {
-                key = k;
-                break;
-            }
-        }
-    }
     let needs_ctx = matches!(
         env.msg_type(),
         Some(MessageType::Spdm | MessageType::CxlFmApi | MessageType::CxlCci)
@@ -905,6 +896,22 @@ fn complete<S: Sink + ?Sized>(
     } else {
         convs.get_mut(&key)
     };
+    if !env.to && conv.as_ref().is_none_or(|c| c.pending[tag].is_none()) {
+        // Not answering a request sent to us: maybe one sent to the
+        // broadcast or null EID (rare; more lookups only then).
+        for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
+            let k = conv_key(env.dst, alt);
+            if has_pending(convs, k, env.tag) {
+                key = k;
+                break;
+            }
+        }
+        conv = if needs_ctx {
+            Some(convs.entry(key).or_default())
+        } else {
+            convs.get_mut(&key)
+        };
+    }
 
     // Decode with what earlier messages told us (only SPDM, CXL and
     // NVMe-MI responses use it; others keep the dissector's decode).
@@ -962,8 +969,10 @@ fn complete<S: Sink + ?Sized>(
     } else {
         None
     };
-    if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
-        c.ctx.observe(m);
+    if needs_ctx {
+        if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
+            c.ctx.observe(m);
+        }
     }
 
     let mut request = None;
@@ -976,7 +985,7 @@ fn complete<S: Sink + ?Sized>(
             (None, None) => !matches!(ctrl, Some(c) if c.datagram || !c.rq),
         };
         if let (true, Some(conv)) = (expects_response, conv) {
-            if let Some(m) = msg {
+            if let Some(m @ Message::Pldm(_)) = msg {
                 conv.pdr.observe_request(m);
             }
             let mut new = Pending {
@@ -1053,7 +1062,7 @@ fn complete<S: Sink + ?Sized>(
                         retries: p.retries,
                     });
                     command_key = p.command.or_else(|| msg.and_then(CommandKey::of));
-                    if let Some(m) = msg {
+                    if let Some(m @ Message::Pldm(_)) = msg {
                         if let Some(done) = conv.pdr.observe_response(p.index, m) {
                             if let Some(d) = done.finding_detail() {
                                 let mut f = mk(FindingKind::Multipart, d, Some(done.first_index));
