@@ -32,7 +32,13 @@ Filters (--filter, repeatable; all terms must hold):
   type=T       message type: control, pldm, nc-si, ethernet, nvme-mi, spdm,
                secured, cxl-fm-api, cxl-cci, pcie-mi, vendor-pci, vendor-iana,
                or a number (0x7e)
-  cmd=N        MCTP control command code (implies type=control)
+  cmd=C        family command (a response counts as its request's), by name:
+               GetSensorReading, get_version (SPDM GET_VERSION),
+               health-status-poll (NVMe-MI), get-health-info (CXL),
+               get-endpoint-id (control) -- case, '-', '_', spaces ignored;
+               or by code: control command, PLDM command, SPDM request code,
+               NVMe-MI opcode, CXL opcode (0x4200). Codes overlap between
+               families: add type= to narrow.
   Numbers are decimal or 0x-prefixed hex. KEY=A,B matches A or B; KEY!=V negates.
   Example: --filter eid=0x1d --filter type=control,pldm
 
@@ -280,6 +286,32 @@ impl<W: Write> Sink for Output<W> {
                 if let Some(ns) = r.latency_ns {
                     let _ = write!(self.line, ",\"latency_us\":{}", ns as f64 / 1000.0);
                 }
+                if r.interim {
+                    self.line.push_str(",\"interim\":true");
+                }
+                if r.retries > 0 {
+                    let _ = write!(self.line, ",\"retries\":{}", r.retries);
+                }
+            }
+            if let Some(c) = m.command_key {
+                self.line.push_str(",\"command\":");
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{c}");
+                json_str(&mut self.line, &self.scratch);
+            }
+            if let Some(t) = m.multipart {
+                let _ = write!(
+                    self.line,
+                    ",\"multipart\":{{\"record_handle\":{},\"parts\":{},\"bytes\":{},\"crc_ok\":{},\"summary\":",
+                    t.record_handle,
+                    t.parts,
+                    t.bytes.len(),
+                    t.crc_ok()
+                );
+                self.scratch.clear();
+                let _ = write!(self.scratch, "{t}");
+                json_str(&mut self.line, &self.scratch);
+                self.line.push('}');
             }
             self.line.push('}');
         } else {
@@ -302,7 +334,13 @@ impl<W: Write> Sink for Output<W> {
                     self.line.push_str(" after ");
                     let _ = Micros(ns).write_to(&mut self.line);
                 }
+                if r.interim {
+                    self.line.push_str(", interim");
+                }
                 self.line.push(')');
+            }
+            if let Some(t) = m.multipart {
+                let _ = write!(self.line, "\n    = {t}");
             }
         }
         self.emit_line();

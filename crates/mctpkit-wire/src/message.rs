@@ -26,6 +26,67 @@ use crate::{control, cxl, ethernet, ncsi, nvme_mi, pldm, secured, spdm, vdm};
 pub struct Context {
     /// What SPDM negotiated so far.
     pub spdm: spdm::Context,
+    /// What CXL requests told later responses (Get Log's log identifier).
+    pub cxl: cxl::Context,
+    /// For an NVMe-MI response: what its request said (opcode and dwords
+    /// select the returned structure). Set per response by the caller that
+    /// matched it to its request.
+    pub nvme_mi: Option<nvme_mi::RequestContext>,
+}
+
+impl Context {
+    /// Remember what later messages of this conversation need from `msg`
+    /// (SPDM negotiation, CXL Get Log identifiers). Call after decoding
+    /// every message of the conversation, in order.
+    pub fn observe(&mut self, msg: &Message<'_>) {
+        match msg {
+            Message::Spdm(m) => self.spdm.observe(m),
+            Message::Cxl(m) => self.cxl.observe(m),
+            _ => {}
+        }
+    }
+
+    /// `true` when decoding a message of type `t` with this context can
+    /// differ from decoding it alone (so a decode without context may be
+    /// reused otherwise).
+    pub fn matters_for(&self, t: MessageType) -> bool {
+        match t {
+            MessageType::Spdm => self.spdm != spdm::Context::default(),
+            MessageType::CxlFmApi | MessageType::CxlCci => self.cxl != cxl::Context::default(),
+            MessageType::NvmeMi => self.nvme_mi.is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// Request/response pairing, the same for every family: a request and the
+/// response that answers it give the same `key`.
+///
+/// The key holds the MCTP message type in bits 63..56 so keys of different
+/// families never collide; the rest is the family's own key (PLDM: type,
+/// command, instance ID; SPDM: version and request code; NVMe-MI: NMIMT,
+/// command slot, control-primitive tag; CXL: tag and opcode; MCTP control:
+/// command and instance ID; vendor-defined: vendor and decoder key; NC-SI:
+/// channel, IID and command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pairing {
+    /// This message is the request.
+    pub request: bool,
+    /// Equal for a request and its response.
+    pub key: u64,
+    /// A response that answers whatever request is pending on its tag
+    /// (an SPDM ERROR decoded without knowing its request).
+    pub any_pending: bool,
+}
+
+impl Pairing {
+    const fn new(t: MessageType, request: bool, key: u64) -> Pairing {
+        Pairing {
+            request,
+            key: ((t.value() as u64) << 56) | (key & 0x00FF_FFFF_FFFF_FFFF),
+            any_pending: false,
+        }
+    }
 }
 
 /// A decoded message (starting at its type byte).
@@ -72,10 +133,12 @@ impl<'a> Message<'a> {
             MessageType::Pldm => Message::Pldm(pldm::Message::parse(msg)?),
             MessageType::NcSi => Message::NcSi(ncsi::Message::parse(msg)?),
             MessageType::Ethernet => Message::Ethernet(ethernet::Message::parse(msg)?),
-            MessageType::NvmeMi => Message::NvmeMi(nvme_mi::Message::parse(msg)?),
+            MessageType::NvmeMi => Message::NvmeMi(nvme_mi::Message::parse_with(msg, ctx.nvme_mi)?),
             MessageType::Spdm => Message::Spdm(spdm::Message::parse_with(msg, &ctx.spdm)?),
             MessageType::SecuredMessage => Message::Secured(secured::Message::parse(msg)?),
-            MessageType::CxlFmApi | MessageType::CxlCci => Message::Cxl(cxl::Message::parse(msg)?),
+            MessageType::CxlFmApi | MessageType::CxlCci => {
+                Message::Cxl(cxl::Message::parse_with(msg, &ctx.cxl)?)
+            }
             MessageType::VendorPci | MessageType::VendorIana => {
                 Message::Vdm(vdm::Message::parse(msg)?)
             }
@@ -84,6 +147,63 @@ impl<'a> Message<'a> {
                 body: &msg[1..],
             },
         })
+    }
+
+    /// The same message told its MCTP tag-owner bit: vendor-defined
+    /// messages take their direction from it (TO=1 is a request). Other
+    /// families carry their direction in their own header.
+    #[must_use]
+    pub fn with_tag_owner(self, to: bool) -> Self {
+        match self {
+            Message::Vdm(m) => Message::Vdm(m.with_direction(vdm::Direction::from_tag_owner(to))),
+            m => m,
+        }
+    }
+
+    /// The MCTP message type.
+    pub fn msg_type(&self) -> MessageType {
+        match self {
+            Message::Control(_) => MessageType::Control,
+            Message::Pldm(_) => MessageType::Pldm,
+            Message::NcSi(_) => MessageType::NcSi,
+            Message::Ethernet(_) => MessageType::Ethernet,
+            Message::NvmeMi(_) => MessageType::NvmeMi,
+            Message::Spdm(_) => MessageType::Spdm,
+            Message::Secured(_) => MessageType::SecuredMessage,
+            Message::Cxl(m) => m.type_byte.msg_type,
+            Message::Vdm(m) => MessageType::from_value(m.header.vendor.message_type()),
+            Message::Undecoded { type_byte, .. } => type_byte.msg_type,
+        }
+    }
+
+    /// Request/response pairing (see [`Pairing`]); `None` for messages that
+    /// get no response (datagrams, events, Ethernet frames) or whose
+    /// direction can't be told.
+    pub fn pairing(&self) -> Option<Pairing> {
+        let t = self.msg_type();
+        match self {
+            Message::Control(m) => {
+                // DSP0236 §11.5: a response echoes the instance ID and
+                // command code; datagrams (Rq=1, D=1) get no response.
+                let h = &m.header;
+                if h.rq && h.d {
+                    return None;
+                }
+                let key = (u64::from(h.command.value()) << 8) | u64::from(h.instance_id);
+                Some(Pairing::new(t, h.rq, key))
+            }
+            Message::Pldm(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::NcSi(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Ethernet(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::NvmeMi(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Spdm(m) => m.pairing().map(|p| Pairing {
+                any_pending: p.any_pending,
+                ..Pairing::new(t, p.request, p.key)
+            }),
+            Message::Cxl(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Vdm(m) => m.pairing().map(|p| Pairing::new(t, p.request, p.key)),
+            Message::Secured(_) | Message::Undecoded { .. } => None,
+        }
     }
 
     /// The layer object for summaries, field lists and JSON.
@@ -191,7 +311,7 @@ impl Describe for Message<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+mod ic_tests {
     use super::*;
 
     #[test]
@@ -206,5 +326,88 @@ mod tests {
             .problem()
             .is_none());
         assert!(Message::parse(&[0xC0, 0x01]).unwrap().problem().is_none());
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+
+    fn pairing(bytes: &[u8]) -> Option<Pairing> {
+        Message::parse(bytes).unwrap().pairing()
+    }
+
+    #[test]
+    fn control_pairs_by_command_and_instance_id() {
+        // Get Endpoint ID (0x02) request iid 5 and its response (DSP0236 §12.4).
+        let q = pairing(&[0x00, 0x85, 0x02]).unwrap();
+        let r = pairing(&[0x00, 0x05, 0x02, 0x00, 0x09, 0x00, 0x00]).unwrap();
+        assert!(q.request && !r.request);
+        assert_eq!(q.key, r.key);
+        assert_eq!(q.key >> 56, 0); // MCTP type 0 in the top byte
+                                    // Another instance ID or command: another key.
+        assert_ne!(pairing(&[0x00, 0x86, 0x02]).unwrap().key, q.key);
+        assert_ne!(pairing(&[0x00, 0x85, 0x03]).unwrap().key, q.key);
+        // Datagrams (Rq=1, D=1) expect no response.
+        assert_eq!(pairing(&[0x00, 0xC5, 0x02]), None);
+    }
+
+    #[test]
+    fn families_never_share_a_key() {
+        // PLDM GetTID (type 0, command 2) iid 5 has the same low bits as the
+        // control request above, but a different type byte.
+        let pldm = pairing(&[0x01, 0x85, 0x00, 0x02]).unwrap();
+        let ctrl = pairing(&[0x00, 0x85, 0x02]).unwrap();
+        assert_ne!(pldm.key, ctrl.key);
+        assert_eq!(pldm.key >> 56, 1);
+        // SPDM GET_VERSION / VERSION.
+        let q = pairing(&[0x05, 0x10, 0x84, 0x00, 0x00]).unwrap();
+        let r = pairing(&[0x05, 0x10, 0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x10]).unwrap();
+        assert_eq!((q.request, r.request, q.key == r.key), (true, false, true));
+        assert_eq!(q.key >> 56, 5);
+        // An SPDM ERROR decoded alone answers whatever is pending.
+        assert!(
+            pairing(&[0x05, 0x10, 0x7F, 0x01, 0x00])
+                .unwrap()
+                .any_pending
+        );
+        // Undecoded types and Ethernet frames have no pairing.
+        assert_eq!(
+            pairing(&[0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00]),
+            None
+        );
+        assert_eq!(pairing(&[0x40, 1, 2]), None);
+    }
+
+    #[test]
+    fn tag_owner_sets_vdm_direction() {
+        let m = Message::parse(&[0x7E, 0x80, 0x86, 0x01]).unwrap();
+        let Message::Vdm(v) = m.with_tag_owner(true) else {
+            panic!("not a VDM")
+        };
+        assert_eq!(v.direction, vdm::Direction::Request);
+        let Message::Vdm(v) = m.with_tag_owner(false) else {
+            panic!("not a VDM")
+        };
+        assert_eq!(v.direction, vdm::Direction::Response);
+        // Other families are unchanged.
+        let c = Message::parse(&[0x00, 0x85, 0x02]).unwrap();
+        assert_eq!(c.with_tag_owner(false), c);
+    }
+
+    #[test]
+    fn context_observes_and_tells_when_it_matters() {
+        let mut ctx = Context::default();
+        assert!(!ctx.matters_for(MessageType::Spdm));
+        // GET_CAPABILITIES v1.2 (handshake_1_2.hex) fixes the version and
+        // becomes the pending request.
+        let q = [
+            0x05, 0x12, 0xE1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC6, 0xE2, 0x02, 0x00, 0x00,
+            0x10, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
+        ];
+        ctx.observe(&Message::parse(&q).unwrap());
+        assert!(ctx.matters_for(MessageType::Spdm));
+        assert!(!ctx.matters_for(MessageType::Pldm));
+        assert!(!ctx.matters_for(MessageType::NvmeMi));
     }
 }

@@ -307,7 +307,8 @@ fn dissect_packet_into<'a>(d: &mut Dissection<'a>, base: usize, packet: &'a [u8]
             return;
         }
         match Message::parse(msg) {
-            Ok(m) => d.message = Some((base + mctp::HEADER_LEN, m)),
+            // Vendor-defined messages take their direction from TO.
+            Ok(m) => d.message = Some((base + mctp::HEADER_LEN, m.with_tag_owner(header.repr.to))),
             Err(e) => d.error = Some(e.shift(base + mctp::HEADER_LEN)),
         }
     }

@@ -2,7 +2,7 @@
 //! findings, request/response matching.
 
 use mctpkit::analyze::{
-    Analyzer, AnalyzerOptions, Detail, Finding, FindingKind, MessageEvent, PacketEvent,
+    Analyzer, AnalyzerOptions, CommandKey, Detail, Finding, FindingKind, MessageEvent, PacketEvent,
     RequestMatch, Severity, Sink, Stats,
 };
 use mctpkit::capture::{Record, Timestamp};
@@ -185,7 +185,9 @@ fn multi_packet_control_response_with_wrapping_sequence() {
                 *request,
                 Some(RequestMatch {
                     index: 1,
-                    latency_ns: Some(250_000)
+                    latency_ns: Some(250_000),
+                    interim: false,
+                    retries: 0,
                 })
             );
         }
@@ -393,7 +395,9 @@ fn tag_reuse_retry_and_timeout() {
             *request,
             Some(RequestMatch {
                 index: 3,
-                latency_ns: Some(500_000)
+                latency_ns: Some(500_000),
+                interim: false,
+                retries: 0,
             })
         ),
         _ => unreachable!(),
@@ -467,7 +471,9 @@ fn control_responses_match_instance_and_command() {
             None,
             Some(RequestMatch {
                 index: 1,
-                latency_ns: Some(20_000)
+                latency_ns: Some(20_000),
+                interim: false,
+                retries: 0,
             }),
             None
         ]
@@ -672,7 +678,14 @@ fn stats_count_pairs_types_findings_and_latency() {
         (l.count, l.p50, l.p90, l.p99, l.max),
         (10, 500_000, 900_000, 1_000_000, 1_000_000)
     );
-    assert_eq!(s.commands[&0x02].messages, 20);
+    assert_eq!(
+        s.commands[&CommandKey {
+            msg_type: 0,
+            code: 0x02
+        }]
+            .messages,
+        20
+    );
     assert_eq!(s.findings[&FindingKind::MissingSom], 1);
     let mut text = String::new();
     s.write_text(&mut text);

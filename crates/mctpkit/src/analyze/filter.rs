@@ -3,15 +3,21 @@
 //! ```text
 //! term    := key ("=" | "!=") value ("," value)*
 //! key     := eid | src | dst | tag | type | cmd
-//! value   := decimal | 0xHEX | (type only) a message-type name
+//! value   := decimal | 0xHEX | (type, cmd) a name
 //! ```
 //!
 //! * `eid=N` matches when the source **or** the destination is N; `src`,
 //!   `dst` and `tag` match that field; `type` matches the message type
 //!   (`control`, `pldm`, `nc-si`, `ethernet`, `nvme-mi`, `spdm`, `secured`,
 //!   `cxl-fm-api`, `cxl-cci`, `pcie-mi`, `vendor-pci`, `vendor-iana`, or a
-//!   number such as `0x7e`; case, `-` and `_` are ignored); `cmd` matches
-//!   the MCTP control command code (and so implies `type=control`).
+//!   number such as `0x7e`; case, `-` and `_` are ignored).
+//! * `cmd` matches the family command of a message (a response counts as
+//!   its request's command): by name, e.g. `cmd=GetSensorReading`,
+//!   `cmd=get_version` (SPDM GET_VERSION), `cmd=health-status-poll`,
+//!   `cmd="Get Endpoint ID"` (case, `-`, `_` and spaces ignored), or by
+//!   code: the MCTP control command, PLDM command, SPDM request code,
+//!   NVMe-MI opcode or CXL opcode (`cmd=0x4200`). A code means different
+//!   commands in different families; combine with `type=` to narrow.
 //! * Several values in one term are alternatives (`type=pldm,spdm`); `!=`
 //!   negates the whole term; several terms must all hold.
 //! * For messages and packets a field that is unknown (the type of a stray
@@ -23,7 +29,16 @@ use std::fmt;
 
 use mctpkit_wire::mctp::MessageType;
 
-use super::{Finding, MessageEvent, PacketEvent};
+use super::{CommandKey, Finding, MessageEvent, PacketEvent};
+
+/// One `cmd=` alternative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CmdValue {
+    /// A command code ([`CommandKey::number`]).
+    Code(u32),
+    /// A normalised command name (lower case, no `-`, `_` or spaces).
+    Name(String),
+}
 
 /// Which field a term tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +50,7 @@ pub enum Key {
     Tag,
     /// Message type (7 bits, IC excluded).
     Type,
-    /// MCTP control command code.
+    /// Family command, by name or code.
     Cmd,
 }
 
@@ -44,7 +59,10 @@ pub enum Key {
 pub struct Term {
     pub key: Key,
     pub negate: bool,
+    /// The values of every key but `cmd`.
     pub values: Vec<u8>,
+    /// The values of `cmd`.
+    pub commands: Vec<CmdValue>,
 }
 
 /// What a filter can test; `None` where the item does not know the field.
@@ -54,7 +72,7 @@ pub struct Subject {
     pub dst: Option<u8>,
     pub tag: Option<u8>,
     pub msg_type: Option<u8>,
-    pub command: Option<u8>,
+    pub command: Option<CommandKey>,
 }
 
 impl Subject {
@@ -65,11 +83,12 @@ impl Subject {
             dst: Some(m.envelope.dst),
             tag: Some(m.envelope.tag),
             msg_type: m.envelope.msg_type().map(|t| t.value()),
-            command: m.command(),
+            command: m.command_key,
         }
     }
 
-    /// The fields of a packet (type and command from its message).
+    /// The fields of a packet (type from its message; `command` is left
+    /// `None`, see [`PacketEvent::command_key`]).
     pub fn of_packet(p: &PacketEvent<'_>) -> Self {
         let h = p.dissection.mctp.map(|(_, h)| h.repr);
         Subject {
@@ -77,7 +96,7 @@ impl Subject {
             dst: h.map(|r| r.dst),
             tag: h.map(|r| r.tag),
             msg_type: p.type_byte.map(|t| t.msg_type.value()),
-            command: p.command,
+            command: None,
         }
     }
 
@@ -88,7 +107,7 @@ impl Subject {
             dst: f.addr.map(|a| a.dst),
             tag: f.addr.map(|a| a.tag),
             msg_type: f.msg_type.map(|t| t.value()),
-            command: None,
+            command: f.command,
         }
     }
 }
@@ -159,8 +178,27 @@ impl Term {
             _ => return Err(err("unknown key (eid, src, dst, tag, type, cmd)")),
         };
         let mut values = Vec::new();
+        let mut commands = Vec::new();
         for item in v.split(',') {
             let item = item.trim();
+            if key == Key::Cmd {
+                let num = match item.strip_prefix("0x").or_else(|| item.strip_prefix("0X")) {
+                    Some(h) => u32::from_str_radix(h, 16).ok(),
+                    None => item.parse().ok(),
+                };
+                commands.push(match num {
+                    Some(n) if n <= 0xFFFF => CmdValue::Code(n),
+                    None if item.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                        CmdValue::Name(normalise(item))
+                    }
+                    _ => {
+                        return Err(err(&format!(
+                            "{item:?} is not a command name or a code 0..0xffff"
+                        )))
+                    }
+                });
+                continue;
+            }
             let value = match key {
                 Key::Type => parse_type(item)
                     .ok_or_else(|| err(&format!("unknown message type {item:?}")))?,
@@ -176,6 +214,7 @@ impl Term {
             key,
             negate,
             values,
+            commands,
         })
     }
 
@@ -191,7 +230,12 @@ impl Term {
             Key::Dst => has(s.dst),
             Key::Tag => has(s.tag),
             Key::Type => has(s.msg_type),
-            Key::Cmd => has(s.command),
+            Key::Cmd => s.command.map(|c| {
+                self.commands.iter().any(|v| match v {
+                    CmdValue::Code(n) => c.number() == *n,
+                    CmdValue::Name(n) => c.name_matches(n),
+                })
+            }),
         };
         match hit {
             Some(h) => h != self.negate,
@@ -238,7 +282,15 @@ impl Filter {
 
     /// Should this packet be shown?
     pub fn packet(&self, p: &PacketEvent<'_>) -> bool {
-        self.is_empty() || self.matches(&Subject::of_packet(p))
+        if self.is_empty() {
+            return true;
+        }
+        let mut s = Subject::of_packet(p);
+        // Decoding the command costs a parse: only for `cmd=` terms.
+        if self.terms.iter().any(|t| t.key == Key::Cmd) {
+            s.command = p.command_key();
+        }
+        self.matches(&s)
     }
 
     /// Should this finding be shown?
@@ -257,7 +309,10 @@ mod tests {
             dst: Some(dst),
             tag: Some(1),
             msg_type: ty,
-            command: cmd,
+            command: cmd.map(|c| CommandKey {
+                msg_type: ty.unwrap_or(0),
+                code: c.into(),
+            }),
         }
     }
 
@@ -268,7 +323,8 @@ mod tests {
             Term {
                 key: Key::Eid,
                 negate: false,
-                values: vec![8]
+                values: vec![8],
+                commands: vec![]
             }
         );
         assert_eq!(Term::parse("src=0x1d").unwrap().values, vec![0x1d]);
@@ -282,7 +338,16 @@ mod tests {
         assert_eq!(Term::parse("type=nc-si").unwrap().values, vec![2]);
         let t = Term::parse("cmd!=0x02").unwrap();
         assert!(t.negate);
-        assert_eq!((t.key, t.values), (Key::Cmd, vec![2]));
+        assert_eq!((t.key, t.commands), (Key::Cmd, vec![CmdValue::Code(2)]));
+        let t = Term::parse("cmd=GetSensorReading,get_version,0x4200").unwrap();
+        assert_eq!(
+            t.commands,
+            vec![
+                CmdValue::Name("getsensorreading".into()),
+                CmdValue::Name("getversion".into()),
+                CmdValue::Code(0x4200)
+            ]
+        );
         assert_eq!(Term::parse("tag=7").unwrap().values, vec![7]);
     }
 
@@ -297,6 +362,8 @@ mod tests {
             "type=0x80",
             "tag=8",
             "cmd=0xgg",
+            "cmd=0x10000",
+            "cmd=-1",
             "=3",
         ] {
             assert!(Term::parse(bad).is_err(), "{bad}");
@@ -319,6 +386,23 @@ mod tests {
         let f = Filter::parse(&["cmd=2"]).unwrap();
         assert!(f.matches(&subj(8, 9, Some(0), Some(2))));
         assert!(!f.matches(&subj(8, 9, Some(1), None)));
+
+        // Names: control Get Endpoint ID (2), PLDM Platform/GetSensorReading
+        // (0x0211), SPDM GET_VERSION (0x84), CXL Get Health Info (0x4200).
+        let f = Filter::parse(&["cmd=get-endpoint-id,getsensorreading,GET_VERSION,gethealthinfo"])
+            .unwrap();
+        assert!(f.matches(&subj(8, 9, Some(0), Some(2))));
+        assert!(!f.matches(&subj(8, 9, Some(0), Some(3))));
+        let key = |t, code| Subject {
+            command: Some(CommandKey { msg_type: t, code }),
+            ..subj(8, 9, Some(t), None)
+        };
+        assert!(f.matches(&key(1, 0x0211)));
+        assert!(f.matches(&key(5, 0x84)));
+        assert!(f.matches(&key(8, 0x4200)));
+        assert!(!f.matches(&key(1, 0x0251)));
+        let f = Filter::parse(&["cmd=0x4200"]).unwrap();
+        assert!(f.matches(&key(8, 0x4200)));
 
         let f = Filter::parse(&["src!=8,9"]).unwrap();
         assert!(!f.matches(&subj(8, 10, None, None)));

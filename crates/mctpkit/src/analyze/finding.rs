@@ -14,6 +14,8 @@ use mctpkit_wire::Error;
 use crate::capture::Timestamp;
 use crate::dissect::Problem;
 
+use super::family::{CommandKey, ErrorCompletion};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -78,6 +80,15 @@ pub enum FindingKind {
     Truncated,
     /// The capture reader could not read a record.
     CaptureError,
+    /// A response reports an error: control or PLDM completion code other
+    /// than SUCCESS, an SPDM ERROR, NVMe-MI status other than Success, a CXL
+    /// return code other than Success / Background Command Started.
+    ErrorCompletion,
+    /// The same request (same family key, same bytes) sent again before a
+    /// response.
+    Retry,
+    /// A reassembled multipart transfer (PLDM GetPDR) failed its check.
+    Multipart,
 }
 
 impl FindingKind {
@@ -98,6 +109,9 @@ impl FindingKind {
         FindingKind::UnmatchedResponse,
         FindingKind::Truncated,
         FindingKind::CaptureError,
+        FindingKind::ErrorCompletion,
+        FindingKind::Retry,
+        FindingKind::Multipart,
     ];
 
     /// Stable kebab-case name (text output, JSON `kind`, statistics).
@@ -118,13 +132,16 @@ impl FindingKind {
             FindingKind::UnmatchedResponse => "unmatched-response",
             FindingKind::Truncated => "truncated",
             FindingKind::CaptureError => "capture-error",
+            FindingKind::ErrorCompletion => "error-completion",
+            FindingKind::Retry => "retry",
+            FindingKind::Multipart => "multipart",
         }
     }
 
     /// The severity findings of this kind usually carry.
     pub const fn default_severity(self) -> Severity {
         match self {
-            FindingKind::UnmatchedResponse => Severity::Info,
+            FindingKind::UnmatchedResponse | FindingKind::Retry => Severity::Info,
             FindingKind::BadIntegrity
             | FindingKind::DecodeError
             | FindingKind::Oversize
@@ -206,6 +223,23 @@ pub enum Detail {
     Truncated { captured: usize, orig: usize },
     /// The capture reader's message.
     Capture(String),
+    /// A response reporting an error (see [`FindingKind::ErrorCompletion`]).
+    ErrorCompletion(ErrorCompletion),
+    /// A request sent again (the `count`-th repeat) while the same request
+    /// at `related_index` still awaited its response.
+    Retry { count: u32 },
+    /// A response whose family key (command, instance ID, ...) differs from
+    /// the request pending on its tag.
+    PairingMismatch,
+    /// A PLDM GetPDR multipart transfer of `bytes` bytes whose transfer CRC
+    /// (CRC-8, DSP0248) is `found` where `computed` was due.
+    MultipartCrc {
+        bytes: usize,
+        found: u8,
+        computed: u8,
+    },
+    /// A multipart transfer whose record did not decode.
+    MultipartDecode(Error),
 }
 
 /// One finding.
@@ -224,6 +258,8 @@ pub struct Finding {
     pub addr: Option<StreamAddr>,
     /// The message type of the stream, when known.
     pub msg_type: Option<MessageType>,
+    /// The family command concerned (the request's, for responses), when known.
+    pub command: Option<CommandKey>,
     pub detail: Detail,
 }
 
@@ -238,6 +274,7 @@ impl Finding {
             ts,
             addr: None,
             msg_type: None,
+            command: None,
             detail,
         }
     }
@@ -257,6 +294,9 @@ impl fmt::Display for Finding {
             write!(f, ", {a}")?;
         }
         f.write_str(": ")?;
+        if let Some(c) = &self.command {
+            write!(f, "{c}: ")?;
+        }
         let rel = self.related_index.unwrap_or(0);
         match &self.detail {
             Detail::SequenceGap {
@@ -318,6 +358,40 @@ impl fmt::Display for Finding {
                 write!(f, "captured {captured} of {orig} bytes")
             }
             Detail::Capture(m) => f.write_str(m),
+            Detail::ErrorCompletion(e) => {
+                f.write_str(if e.not_ready {
+                    "response not ready"
+                } else {
+                    "error completion"
+                })?;
+                match e.name {
+                    Some(n) => write!(f, " {n} ({:#04x})", e.code),
+                    None => write!(f, " {:#04x}", e.code),
+                }?;
+                if rel != 0 {
+                    write!(f, " to the request at #{rel}")?;
+                }
+                Ok(())
+            }
+            Detail::Retry { count } => write!(
+                f,
+                "request repeated (retry {count}) while the same request at #{rel} awaits a response"
+            ),
+            Detail::PairingMismatch => write!(
+                f,
+                "response does not match the request pending on this tag at #{rel}"
+            ),
+            Detail::MultipartCrc {
+                bytes,
+                found,
+                computed,
+            } => write!(
+                f,
+                "GetPDR multipart transfer begun at #{rel} ({bytes} B): transfer CRC {found:#04x}, computed {computed:#04x}"
+            ),
+            Detail::MultipartDecode(e) => {
+                write!(f, "GetPDR multipart record begun at #{rel}: {e}")
+            }
         }
     }
 }

@@ -38,20 +38,49 @@
 //!
 //! # Requests and responses
 //!
+//! Messages are grouped into conversations, one per (requester EID,
+//! responder EID), each with a pending request per tag and a
+//! [`message::Context`] (what SPDM negotiated, which log a CXL Get Log asked
+//! for). Every message is decoded with its conversation's context and then
+//! observed by it; an NVMe-MI response is decoded with its matched request's
+//! [`nvme_mi::RequestContext`]; vendor-defined messages get their direction
+//! from TO.
+//!
 //! A completed TO=1 message from A to B with tag t is a pending request
-//! (except control datagrams, D=1, which expect no response). A TO=0 message
-//! from B to A with tag t answers it; for MCTP control both must also agree
-//! on instance ID and command. A request sent to the broadcast or null EID
-//! is answered by the first response from any EID. Latency runs from the
-//! request's last packet to the response's last packet. A new request on a
-//! tag that is still pending is a [`FindingKind::TagReuse`], unless the
-//! earlier request is older than [`AnalyzerOptions::tag_timeout_ns`] (tags
-//! expire after 6 s in Linux and libmctp), in which case the earlier one is
-//! reported as a [`FindingKind::NoResponse`].
+//! unless its family says it expects no response ([`Message::pairing`] is
+//! `None` for control / PLDM datagrams, NVMe-MI AEs, Ethernet frames, ...).
+//! A TO=0 message from B to A with tag t answers it when the family keys
+//! agree ([`Pairing::key`]: control command + instance ID, PLDM type +
+//! command + instance ID, SPDM request code, NVMe-MI NMIMT + slot, CXL tag +
+//! opcode, ...); an SPDM ERROR decoded without knowing its request
+//! ([`Pairing::any_pending`]) answers whatever is pending. A response whose
+//! key differs is an [`FindingKind::UnmatchedResponse`] and the request stays
+//! pending. An NVMe-MI More Processing Required response is matched as
+//! *interim* ([`RequestMatch::interim`]) and the request stays pending for
+//! its final response. A request sent to the broadcast or null EID is
+//! answered by the first response from any EID. Latency runs from the
+//! request's last packet to the response's last packet.
+//!
+//! The same request (same family key, same bytes, any tag) sent again while
+//! pending is a [`FindingKind::Retry`]; the response then pairs with the
+//! latest copy. A new request on a tag that is still pending is a
+//! [`FindingKind::TagReuse`], unless the earlier request is older than
+//! [`AnalyzerOptions::tag_timeout_ns`] (tags expire after 6 s in Linux and
+//! libmctp), in which case the earlier one is reported as a
+//! [`FindingKind::NoResponse`]. A response reporting an error (control or
+//! PLDM completion code, SPDM ERROR, NVMe-MI status, CXL return code) is a
+//! [`FindingKind::ErrorCompletion`] (see [`family::error_completion`]).
+//!
+//! PLDM GetPDR multipart transfers are reassembled per conversation and
+//! decoded as a whole record ([`PdrTransfer`], on the completing response's
+//! [`MessageEvent::multipart`]); a bad transfer CRC is a
+//! [`FindingKind::Multipart`] finding.
 
 mod envelope;
+pub mod family;
 pub mod filter;
 mod finding;
+mod multipart;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -60,15 +89,18 @@ use std::hash::{BuildHasherDefault, Hasher};
 use mctpkit_wire::binding::BindingKind;
 use mctpkit_wire::control;
 use mctpkit_wire::mctp::{self, MessageType, TypeByte};
-use mctpkit_wire::message::Message;
+use mctpkit_wire::message::{self, Message, Pairing};
+use mctpkit_wire::nvme_mi;
 use mctpkit_wire::Error;
 
 use crate::capture::{CaptureError, Record, Timestamp};
 use crate::dissect::{dissect, Dissection};
 
 pub use envelope::Envelope;
+pub use family::{CommandKey, ErrorCompletion};
 pub use filter::{Filter, FilterError};
 pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
+pub use multipart::PdrTransfer;
 pub use stats::Stats;
 
 /// Settings of an [`Analyzer`].
@@ -110,16 +142,38 @@ pub struct PacketEvent<'a> {
     /// The control command code of the packet's message, when it is a
     /// control message whose SOM carried the command byte.
     pub command: Option<u8>,
+    /// The packet's message as received so far (type byte first): the
+    /// payload of a SOM, the reassembly buffer for later packets; empty when
+    /// unknown (a stray or discarded packet).
+    pub head: &'a [u8],
+}
+
+impl PacketEvent<'_> {
+    /// The family command of the packet's message, from its SOM (decoded
+    /// on demand: only filters on `cmd=` need it).
+    pub fn command_key(&self) -> Option<CommandKey> {
+        match self.dissection.message {
+            Some((_, m)) => CommandKey::of(&m),
+            None => Message::parse(self.head)
+                .ok()
+                .and_then(|m| CommandKey::of(&m)),
+        }
+    }
 }
 
 /// A request matched to a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestMatch {
-    /// Capture index of the request's first packet.
+    /// Capture index of the request's first packet (of its last retry).
     pub index: usize,
     /// Request's last packet to response's last packet, when both have
     /// timestamps and they are in order.
     pub latency_ns: Option<u64>,
+    /// An interim response (NVMe-MI More Processing Required): the request
+    /// stays pending for its final response.
+    pub interim: bool,
+    /// How many times the request was repeated before this response.
+    pub retries: u32,
 }
 
 /// One completed message.
@@ -132,6 +186,12 @@ pub struct MessageEvent<'a> {
     pub message: Result<Message<'a>, Error>,
     /// For a response: the request it answers.
     pub request: Option<RequestMatch>,
+    /// The family command (a response's from its matched request).
+    pub command_key: Option<CommandKey>,
+    /// The family's request/response pairing of this message.
+    pub pairing: Option<Pairing>,
+    /// A PLDM GetPDR multipart transfer this response completed.
+    pub multipart: Option<&'a PdrTransfer>,
 }
 
 impl MessageEvent<'_> {
@@ -202,6 +262,9 @@ impl Hasher for KeyHasher {
             self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
+    fn write_u16(&mut self, v: u16) {
+        self.write_u32(v.into());
+    }
     fn write_u32(&mut self, v: u32) {
         self.0 = (self.0 ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
@@ -212,11 +275,6 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 /// Stream key: src, dst, TO, tag packed into 20 bits.
 fn stream_key(src: u8, dst: u8, to: bool, tag: u8) -> u32 {
     (u32::from(src) << 12) | (u32::from(dst) << 4) | (u32::from(to) << 3) | u32::from(tag & 7)
-}
-
-/// Pending-request key: requester, responder, tag.
-fn pending_key(requester: u8, responder: u8, tag: u8) -> u32 {
-    (u32::from(requester) << 16) | (u32::from(responder) << 8) | u32::from(tag & 7)
 }
 
 /// A message being reassembled.
@@ -251,6 +309,29 @@ struct Pending {
     control: Option<ControlInfo>,
     addr: StreamAddr,
     msg_type: Option<MessageType>,
+    /// The family key; `None` when the family can't pair (undecoded, secured).
+    pairing: Option<Pairing>,
+    command: Option<CommandKey>,
+    /// What an NVMe-MI response needs from this request.
+    nvme_mi: Option<nvme_mi::RequestContext>,
+    /// Hash of the request bytes, to tell a retry from a new request.
+    digest: u64,
+    retries: u32,
+}
+
+/// One requester talking to one responder: the pending request per tag
+/// and what earlier messages told later ones.
+#[derive(Debug, Default)]
+struct Conversation {
+    ctx: message::Context,
+    pending: [Option<Pending>; 8],
+    /// A GetPDR multipart transfer being reassembled.
+    pdr: multipart::Reassembly,
+}
+
+/// Conversation key: requester and responder EID.
+fn conv_key(requester: u8, responder: u8) -> u16 {
+    (u16::from(requester) << 8) | u16::from(responder)
 }
 
 /// Buffers kept for reuse; more than this are freed.
@@ -263,7 +344,7 @@ pub struct Analyzer {
     streams: FastMap<u32, Stream>,
     /// Streams in the `Building` state.
     active: usize,
-    pending: FastMap<u32, Pending>,
+    conversations: FastMap<u16, Conversation>,
     pool: Vec<Vec<u8>>,
     counters: Counters,
 }
@@ -299,7 +380,7 @@ impl Analyzer {
             opts,
             streams: FastMap::default(),
             active: 0,
-            pending: FastMap::default(),
+            conversations: FastMap::default(),
             pool: Vec::new(),
             counters: Counters::default(),
         }
@@ -365,20 +446,21 @@ impl Analyzer {
 
         // What the packet belongs to, for the packet event (filters need the
         // message type even for middle packets).
-        let (type_byte, command) = match interpret {
+        let (type_byte, command, head) = match interpret {
             Some(r) if r.som => {
                 let payload = d.mctp_bytes().map_or(&[][..], |p| &p[mctp::HEADER_LEN..]);
                 (
                     payload.first().map(|&b| TypeByte::from_byte(b)),
                     control_info(payload).map(|c| c.command),
+                    payload,
                 )
             }
             Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
-                Some(Stream::Building(b)) => (b.type_byte, b.command),
-                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command),
-                _ => (None, None),
+                Some(Stream::Building(b)) => (b.type_byte, b.command, &b.buf[..]),
+                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command, &[][..]),
+                _ => (None, None, &[][..]),
             },
-            None => (None, None),
+            None => (None, None, &[][..]),
         };
         sink.packet(&PacketEvent {
             index,
@@ -386,6 +468,7 @@ impl Analyzer {
             dissection: &d,
             type_byte,
             command,
+            head,
         });
 
         let mut out = Counting {
@@ -506,12 +589,12 @@ impl Analyzer {
                     last_ts: ts,
                 };
                 complete(
-                    &mut self.pending,
+                    &mut self.conversations,
                     &self.opts,
                     &mut out,
                     env,
                     payload,
-                    message,
+                    Some(message),
                 );
                 return;
             }
@@ -633,28 +716,13 @@ impl Analyzer {
                         first_ts: b.first_ts,
                         last_ts: ts,
                     };
-                    let message = Message::parse(&b.buf);
-                    // A whole message with a bad body still shows its header;
-                    // the body error is a finding either way.
-                    let error = match &message {
-                        Ok(m) => body_error(m),
-                        Err(e) => Some(*e),
-                    };
-                    if let Some(e) = error {
-                        out.finding(&finding(
-                            FindingKind::DecodeError,
-                            Detail::MessageDecode(e),
-                            Some(b.first_index),
-                            b.type_byte,
-                        ));
-                    }
                     complete(
-                        &mut self.pending,
+                        &mut self.conversations,
                         &self.opts,
                         &mut out,
                         env,
                         &b.buf,
-                        message,
+                        None,
                     );
                     recycle(&mut self.pool, b.buf);
                     return;
@@ -704,21 +772,24 @@ impl Analyzer {
                 recycle(&mut self.pool, b.buf);
             }
         }
-        for (_, p) in self.pending.drain() {
-            let mut f = Finding::new(
-                FindingKind::NoResponse,
-                p.index,
-                p.last_ts,
-                Detail::NoResponse {
-                    at_end: true,
-                    waited_ns: None,
-                },
-            );
-            f.severity = Severity::Info;
-            f.related_index = Some(p.index);
-            f.addr = Some(p.addr);
-            f.msg_type = p.msg_type;
-            findings.push(f);
+        for (_, conv) in self.conversations.drain() {
+            for p in conv.pending.into_iter().flatten() {
+                let mut f = Finding::new(
+                    FindingKind::NoResponse,
+                    p.index,
+                    p.last_ts,
+                    Detail::NoResponse {
+                        at_end: true,
+                        waited_ns: None,
+                    },
+                );
+                f.severity = Severity::Info;
+                f.related_index = Some(p.index);
+                f.addr = Some(p.addr);
+                f.msg_type = p.msg_type;
+                f.command = p.command;
+                findings.push(f);
+            }
         }
         findings.sort_by_key(|f| (f.index, f.kind));
         for f in &findings {
@@ -745,124 +816,304 @@ fn recycle(pool: &mut Vec<Vec<u8>>, mut buf: Vec<u8>) {
     }
 }
 
-/// A control body that failed to decode (offset from the type byte).
-fn body_error(m: &Message<'_>) -> Option<Error> {
-    match m {
-        Message::Control(c) => match c.body {
-            control::Body::Malformed { error, .. } => Some(error),
-            _ => None,
-        },
-        _ => None,
+/// A cheap 64-bit digest of a request's bytes, to recognise a retry.
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = KeyHasher(bytes.len() as u64);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h.0 = (h.0.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
+    h.write(chunks.remainder());
+    h.0
 }
 
-/// Match requests and responses, then hand the message to the sink.
+/// Families whose `pairing()` is `None` only for messages that expect no
+/// response (datagrams, events, frames).
+fn can_pair(m: &Message<'_>) -> bool {
+    matches!(
+        m,
+        Message::Control(_)
+            | Message::Pldm(_)
+            | Message::NcSi(_)
+            | Message::Ethernet(_)
+            | Message::NvmeMi(_)
+            | Message::Spdm(_)
+            | Message::Cxl(_)
+    )
+}
+
+fn has_pending(convs: &FastMap<u16, Conversation>, key: u16, tag: u8) -> bool {
+    convs
+        .get(&key)
+        .is_some_and(|c| c.pending[usize::from(tag & 7)].is_some())
+}
+
+/// Decode with the conversation's context, match requests and responses by
+/// (requester, responder, tag) and the family's pairing key, report
+/// retries, error completions and multipart transfers, then hand the
+/// message to the sink. `pre` is the dissector's decode of a single-packet
+/// message (its problems are already reported); `None` for a reassembled
+/// message, decoded here.
 fn complete<S: Sink + ?Sized>(
-    pending: &mut FastMap<u32, Pending>,
+    convs: &mut FastMap<u16, Conversation>,
     opts: &AnalyzerOptions,
     out: &mut Counting<'_, S>,
     env: Envelope,
     bytes: &[u8],
-    message: Result<Message<'_>, Error>,
+    pre: Option<Result<Message<'_>, Error>>,
 ) {
-    let ctrl = control_info(bytes);
     let addr = StreamAddr {
         src: env.src,
         dst: env.dst,
         to: env.to,
         tag: env.tag,
     };
+    let tag = usize::from(env.tag & 7);
+    let mk = |kind, detail, related: Option<usize>| {
+        let mut f = Finding::new(kind, env.first_index, env.first_ts, detail);
+        f.related_index = related;
+        f.addr = Some(addr);
+        f.msg_type = env.msg_type();
+        f
+    };
+
+    // The conversation: requests open it; a response belongs to the one
+    // whose request is pending on its tag (sent to us, or to the broadcast
+    // or null EID).
+    let mut key = if env.to {
+        conv_key(env.src, env.dst)
+    } else {
+        conv_key(env.dst, env.src)
+    };
+    let needs_ctx = matches!(
+        env.msg_type(),
+        Some(MessageType::Spdm | MessageType::CxlFmApi | MessageType::CxlCci)
+    );
+    let mut conv = if env.to || needs_ctx {
+        Some(convs.entry(key).or_default())
+    } else {
+        convs.get_mut(&key)
+    };
+    if !env.to && conv.as_ref().is_none_or(|c| c.pending[tag].is_none()) {
+        // Not answering a request sent to us: maybe one sent to the
+        // broadcast or null EID (rare; more lookups only then).
+        for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
+            let k = conv_key(env.dst, alt);
+            if has_pending(convs, k, env.tag) {
+                key = k;
+                break;
+            }
+        }
+        conv = if needs_ctx {
+            Some(convs.entry(key).or_default())
+        } else {
+            convs.get_mut(&key)
+        };
+    }
+
+    // Decode with what earlier messages told us (only SPDM, CXL and
+    // NVMe-MI responses use it; others keep the dissector's decode).
+    let slot = conv
+        .as_ref()
+        .and_then(|c| c.pending[tag])
+        .filter(|_| !env.to);
+    let reassembled = pre.is_none();
+    let message = if needs_ctx || env.msg_type() == Some(MessageType::NvmeMi) {
+        let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
+        ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
+        match pre {
+            Some(Ok(m)) if !ctx.matters_for(m.msg_type()) => Ok(m),
+            Some(Err(e)) => Err(e),
+            _ => Message::parse_with(bytes, &ctx).map(|m| m.with_tag_owner(env.to)),
+        }
+    } else {
+        match pre {
+            Some(r) => r,
+            None => Message::parse(bytes).map(|m| m.with_tag_owner(env.to)),
+        }
+    };
+    if reassembled {
+        // A whole message with a bad body still shows its header; the body
+        // error is a finding either way.
+        let error = match &message {
+            Ok(m) => m.problem(),
+            Err(e) => Some(*e),
+        };
+        if let Some(e) = error {
+            out.finding(&mk(
+                FindingKind::DecodeError,
+                Detail::MessageDecode(e),
+                Some(env.first_index),
+            ));
+        }
+        if let Some(i) = message
+            .as_ref()
+            .ok()
+            .and_then(|m| m.integrity())
+            .filter(|i| !i.ok())
+        {
+            out.finding(&mk(
+                FindingKind::BadIntegrity,
+                Detail::Problem(crate::dissect::Problem::BadIntegrity(i)),
+                Some(env.first_index),
+            ));
+        }
+    }
+    let msg = message.as_ref().ok();
+    let pairing = msg.and_then(|m| m.pairing());
+    // A matched response takes its request's command instead.
+    let mut command_key = if env.to || slot.is_none() {
+        msg.and_then(CommandKey::of)
+    } else {
+        None
+    };
+    if needs_ctx {
+        if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
+            c.ctx.observe(m);
+        }
+    }
+
     let mut request = None;
+    let mut multipart = None;
     if env.to {
-        let expects_response = !matches!(ctrl, Some(c) if c.datagram || !c.rq);
-        if expects_response {
-            let key = pending_key(env.src, env.dst, env.tag);
-            let new = Pending {
+        let ctrl = control_info(bytes);
+        let expects_response = match (msg, pairing) {
+            (_, Some(p)) => p.request,
+            (Some(m), None) => !can_pair(m),
+            (None, None) => !matches!(ctrl, Some(c) if c.datagram || !c.rq),
+        };
+        if let (true, Some(conv)) = (expects_response, conv) {
+            if let Some(m @ Message::Pldm(_)) = msg {
+                conv.pdr.observe_request(m);
+            }
+            let mut new = Pending {
                 index: env.first_index,
                 last_ts: env.last_ts,
                 control: ctrl,
                 addr,
                 msg_type: env.msg_type(),
+                pairing,
+                command: command_key,
+                nvme_mi: match msg {
+                    Some(Message::NvmeMi(n)) => n.request_context(),
+                    _ => None,
+                },
+                digest: if pairing.is_some() { digest(bytes) } else { 0 },
+                retries: 0,
             };
-            if let Some(old) = pending.insert(key, new) {
+            // The same request again (any tag) before its response: a retry.
+            let retry = pairing.and_then(|p| {
+                conv.pending
+                    .iter_mut()
+                    .find(|o| o.is_some_and(|o| o.pairing == Some(p) && o.digest == new.digest))
+            });
+            if let Some(old) = retry.and_then(Option::take) {
+                new.retries = old.retries + 1;
+                let mut f = mk(
+                    FindingKind::Retry,
+                    Detail::Retry { count: new.retries },
+                    Some(old.index),
+                );
+                f.command = command_key;
+                out.finding(&f);
+            }
+            if let Some(old) = conv.pending[tag].replace(new) {
                 let waited = latency(old.last_ts, env.first_ts);
                 let expired = waited.is_some_and(|w| w > opts.tag_timeout_ns);
                 let mut f = if expired {
-                    let mut f = Finding::new(
+                    let mut f = mk(
                         FindingKind::NoResponse,
-                        env.first_index,
-                        env.first_ts,
                         Detail::NoResponse {
                             at_end: false,
                             waited_ns: waited,
                         },
+                        Some(old.index),
                     );
                     f.msg_type = old.msg_type;
+                    f.command = old.command;
                     f
                 } else {
-                    let mut f = Finding::new(
-                        FindingKind::TagReuse,
-                        env.first_index,
-                        env.first_ts,
-                        Detail::TagReuse,
-                    );
-                    f.msg_type = env.msg_type();
-                    f
+                    mk(FindingKind::TagReuse, Detail::TagReuse, Some(old.index))
                 };
                 f.related_index = Some(old.index);
-                f.addr = Some(addr);
                 out.finding(&f);
             }
         }
     } else {
-        // The requester is our destination; the request went to us (the
-        // source), or to broadcast / the null EID.
-        let keys = [
-            pending_key(env.dst, env.src, env.tag),
-            pending_key(env.dst, mctp::EID_BROADCAST, env.tag),
-            pending_key(env.dst, mctp::EID_NULL, env.tag),
-        ];
-        let found = keys.iter().find_map(|k| pending.get(k).map(|p| (*k, *p)));
-        match found {
-            Some((k, p)) => {
-                let mismatch = match (p.control, ctrl) {
-                    (Some(rq), Some(rsp)) => {
-                        rsp.rq || rq.instance_id != rsp.instance_id || rq.command != rsp.command
-                    }
-                    _ => false,
+        match (conv, slot) {
+            (Some(conv), Some(p)) => {
+                let fits = match (p.pairing, pairing) {
+                    (Some(a), Some(b)) => !b.request && (b.any_pending || a.key == b.key),
+                    (_, Some(b)) => !b.request,
+                    _ => true,
                 };
-                if mismatch {
-                    let mut f = Finding::new(
-                        FindingKind::UnmatchedResponse,
-                        env.first_index,
-                        env.first_ts,
-                        Detail::UnmatchedResponse {
-                            pending: p.control.map(|c| (c.instance_id, c.command)),
-                        },
-                    );
-                    f.related_index = Some(p.index);
-                    f.addr = Some(addr);
-                    f.msg_type = env.msg_type();
-                    out.finding(&f);
-                } else {
-                    pending.remove(&k);
+                if fits {
+                    let interim =
+                        matches!(msg, Some(Message::NvmeMi(n)) if n.is_more_processing_required());
+                    if !interim {
+                        conv.pending[tag] = None;
+                    }
                     request = Some(RequestMatch {
                         index: p.index,
                         latency_ns: latency(p.last_ts, env.last_ts),
+                        interim,
+                        retries: p.retries,
                     });
+                    command_key = p.command.or_else(|| msg.and_then(CommandKey::of));
+                    if let Some(m @ Message::Pldm(_)) = msg {
+                        if let Some(done) = conv.pdr.observe_response(p.index, m) {
+                            if let Some(d) = done.finding_detail() {
+                                let mut f = mk(FindingKind::Multipart, d, Some(done.first_index));
+                                f.command = command_key;
+                                out.finding(&f);
+                            }
+                            multipart = Some(done);
+                        }
+                    }
+                } else {
+                    let ctrl = control_info(bytes);
+                    let mut f = match (p.control, ctrl) {
+                        (Some(rq), Some(_)) => mk(
+                            FindingKind::UnmatchedResponse,
+                            Detail::UnmatchedResponse {
+                                pending: Some((rq.instance_id, rq.command)),
+                            },
+                            Some(p.index),
+                        ),
+                        _ => mk(
+                            FindingKind::UnmatchedResponse,
+                            Detail::PairingMismatch,
+                            Some(p.index),
+                        ),
+                    };
+                    f.command = p.command;
+                    out.finding(&f);
+                    command_key = msg.and_then(CommandKey::of);
                 }
             }
-            None => {
-                let mut f = Finding::new(
+            _ => {
+                let mut f = mk(
                     FindingKind::UnmatchedResponse,
-                    env.first_index,
-                    env.first_ts,
                     Detail::UnmatchedResponse { pending: None },
+                    None,
                 );
-                f.addr = Some(addr);
-                f.msg_type = env.msg_type();
+                f.command = command_key;
                 out.finding(&f);
             }
+        }
+        if let Some(e) = msg.and_then(family::error_completion) {
+            let mut f = mk(
+                FindingKind::ErrorCompletion,
+                Detail::ErrorCompletion(e),
+                request.map(|r| r.index),
+            );
+            if e.not_ready {
+                f.severity = Severity::Info;
+            }
+            f.command = command_key;
+            out.finding(&f);
         }
     }
     out.counters.messages += 1;
@@ -871,5 +1122,8 @@ fn complete<S: Sink + ?Sized>(
         bytes,
         message,
         request,
+        command_key,
+        pairing,
+        multipart,
     });
 }

@@ -1,5 +1,7 @@
-//! Capture statistics: counts per EID pair and per message type, findings
-//! by kind, and request→response latency percentiles.
+//! Capture statistics: counts per EID pair, per message type and per
+//! family command (MCTP control, PLDM type/command, SPDM request code,
+//! NVMe-MI opcode, CXL opcode), findings by kind, unanswered requests,
+//! error completions and retries, and request→response latency percentiles.
 //!
 //! [`Stats`] is fed the same events a sink receives (usually after a
 //! filter), so it can describe a whole capture or a filtered view.
@@ -10,10 +12,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use mctpkit_wire::control::Command;
 use mctpkit_wire::mctp::MessageType;
 
-use super::{Finding, FindingKind, MessageEvent, Micros};
+use super::{CommandKey, Finding, FindingKind, MessageEvent, Micros};
 use crate::render::json_str;
 
 /// Stored latency samples in nanoseconds.
@@ -100,7 +101,13 @@ pub struct TypeStats {
     /// Messages with TO=0.
     pub responses: u64,
     pub bytes: u64,
-    /// Latencies of the responses matched to a request.
+    /// Requests that got no response (tag expired or capture ended).
+    pub unanswered: u64,
+    /// Responses reporting an error ([`FindingKind::ErrorCompletion`]).
+    pub errors: u64,
+    /// Requests sent again before their response ([`FindingKind::Retry`]).
+    pub retries: u64,
+    /// Latencies of the (final) responses matched to a request.
     pub latency: Latencies,
 }
 
@@ -113,8 +120,17 @@ impl TypeStats {
             self.responses += 1;
         }
         self.bytes += m.envelope.len as u64;
-        if let Some(ns) = m.request.and_then(|r| r.latency_ns) {
+        if let Some(ns) = m.request.filter(|r| !r.interim).and_then(|r| r.latency_ns) {
             self.latency.push(ns);
+        }
+    }
+
+    fn finding(&mut self, f: &Finding) {
+        match f.kind {
+            FindingKind::NoResponse => self.unanswered += 1,
+            FindingKind::ErrorCompletion => self.errors += 1,
+            FindingKind::Retry => self.retries += 1,
+            _ => {}
         }
     }
 }
@@ -128,8 +144,8 @@ pub struct Stats {
     pub pairs: BTreeMap<(u8, u8), PairStats>,
     /// Keyed by message type (7 bits); `None` for empty messages.
     pub types: BTreeMap<Option<u8>, TypeStats>,
-    /// MCTP control messages keyed by command code.
-    pub commands: BTreeMap<u8, TypeStats>,
+    /// Messages by family command (a response under its request's command).
+    pub commands: BTreeMap<CommandKey, TypeStats>,
     pub findings: BTreeMap<FindingKind, u64>,
 }
 
@@ -140,10 +156,23 @@ fn type_name(t: Option<u8>) -> String {
     }
 }
 
-fn command_name(c: u8) -> String {
-    match Command::from_value(c).display_name() {
-        Some(n) => format!("CTRL {n}"),
-        None => format!("CTRL cmd {c:#04x}"),
+fn command_name(c: &CommandKey) -> String {
+    c.to_string()
+}
+
+/// The JSON layer key of a family (`control`, `pldm`, `spdm`, `nvme_mi`, `cxl`, ...).
+fn family_key(t: u8) -> &'static str {
+    match MessageType::from_value(t) {
+        MessageType::Control => "control",
+        MessageType::Pldm => "pldm",
+        MessageType::NcSi => "ncsi",
+        MessageType::Ethernet => "ethernet",
+        MessageType::NvmeMi => "nvme_mi",
+        MessageType::Spdm => "spdm",
+        MessageType::SecuredMessage => "secured",
+        MessageType::CxlFmApi | MessageType::CxlCci => "cxl",
+        MessageType::VendorPci | MessageType::VendorIana => "vdm",
+        _ => "message",
     }
 }
 
@@ -166,7 +195,7 @@ impl Stats {
             .entry(e.msg_type().map(|t| t.value()))
             .or_default()
             .add(m);
-        if let Some(c) = m.command() {
+        if let Some(c) = m.command_key {
             self.commands.entry(c).or_default().add(m);
         }
     }
@@ -174,6 +203,17 @@ impl Stats {
     /// Count a finding.
     pub fn finding(&mut self, f: &Finding) {
         *self.findings.entry(f.kind).or_default() += 1;
+        if matches!(
+            f.kind,
+            FindingKind::NoResponse | FindingKind::ErrorCompletion | FindingKind::Retry
+        ) {
+            if let Some(t) = f.msg_type {
+                self.types.entry(Some(t.value())).or_default().finding(f);
+            }
+            if let Some(c) = f.command {
+                self.commands.entry(c).or_default().finding(f);
+            }
+        }
     }
 
     /// Append a plain-text report.
@@ -183,7 +223,7 @@ impl Stats {
             .types
             .keys()
             .map(|t| type_name(*t).len())
-            .chain(self.commands.keys().map(|c| command_name(*c).len()))
+            .chain(self.commands.keys().map(|c| command_name(c).len()))
             .chain(self.findings.keys().map(|k| k.name().len()))
             .max()
             .unwrap_or(0)
@@ -208,24 +248,30 @@ impl Stats {
         for (t, s) in &self.types {
             let _ = writeln!(
                 out,
-                "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp {:>12} B",
+                "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp {:>12} B {:>6} unanswered {:>6} errors {:>6} retries",
                 type_name(*t),
                 s.messages,
                 s.requests,
                 s.responses,
-                s.bytes
+                s.bytes,
+                s.unanswered,
+                s.errors,
+                s.retries
             );
         }
         if !self.commands.is_empty() {
-            out.push_str("-- MCTP control by command\n");
+            out.push_str("-- by command\n");
             for (c, s) in &self.commands {
                 let _ = writeln!(
                     out,
-                    "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp",
-                    command_name(*c),
+                    "  {:<w$} {:>10} msgs {:>10} req {:>10} rsp {:>6} unanswered {:>6} errors {:>6} retries",
+                    command_name(c),
                     s.messages,
                     s.requests,
-                    s.responses
+                    s.responses,
+                    s.unanswered,
+                    s.errors,
+                    s.retries
                 );
             }
         }
@@ -243,7 +289,7 @@ impl Stats {
             .chain(
                 self.commands
                     .iter_mut()
-                    .map(|(c, s)| (command_name(*c), &mut s.latency)),
+                    .map(|(c, s)| (command_name(c), &mut s.latency)),
             )
             .filter(|(_, l)| !l.is_empty())
             .collect();
@@ -324,23 +370,35 @@ impl Stats {
             json_str(out, &type_name(*t));
             let _ = write!(
                 out,
-                ",\"messages\":{},\"requests\":{},\"responses\":{},\"bytes\":{},\"latency\":",
-                s.messages, s.requests, s.responses, s.bytes
+                ",\"messages\":{},\"requests\":{},\"responses\":{},\"bytes\":{},\"unanswered\":{},\"errors\":{},\"retries\":{},\"latency\":",
+                s.messages, s.requests, s.responses, s.bytes, s.unanswered, s.errors, s.retries
             );
             lat(out, &mut s.latency);
             out.push('}');
         }
-        out.push_str("],\"control_commands\":[");
+        out.push_str("],\"commands\":[");
         for (i, (c, s)) in self.commands.iter_mut().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "{{\"command\":{c},\"name\":");
-            json_str(out, &command_name(*c));
+            let _ = write!(out, "{{\"msg_type\":{},\"family\":", c.msg_type);
+            json_str(out, family_key(c.msg_type));
             let _ = write!(
                 out,
-                ",\"messages\":{},\"requests\":{},\"responses\":{},\"latency\":",
-                s.messages, s.requests, s.responses
+                ",\"code\":{},\"command\":{},\"command_name\":",
+                c.code,
+                c.number()
+            );
+            match c.command_name() {
+                Some(n) => json_str(out, n),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"name\":");
+            json_str(out, &command_name(c));
+            let _ = write!(
+                out,
+                ",\"messages\":{},\"requests\":{},\"responses\":{},\"unanswered\":{},\"errors\":{},\"retries\":{},\"latency\":",
+                s.messages, s.requests, s.responses, s.unanswered, s.errors, s.retries
             );
             lat(out, &mut s.latency);
             out.push('}');
