@@ -119,6 +119,18 @@ pub struct Reassembler {
     timeout: Millis,
     rule: SizeRule,
     hint: usize,
+    /// Bit `i` set = `ctxs[i].active` (only maintained when there are at
+    /// most 64 contexts; otherwise `slot` always takes the full scan).
+    mask: u64,
+    /// Active contexts per peer `(net, src)`, packed as `peer_id`; only
+    /// peers with a nonzero count are listed, so this stays tiny.
+    peers: Vec<(u64, u32)>,
+}
+
+/// `(net, src)` packed, the per-peer limit's unit.
+#[inline]
+fn peer_id(key: &Key) -> u64 {
+    (u64::from(key.net) << 8) | u64::from(key.src)
 }
 
 /// Result of [`Reassembler::continue_hinted`].
@@ -175,12 +187,53 @@ impl Reassembler {
             timeout: cfg.reassembly_timeout,
             rule: cfg.size_rule,
             hint: 0,
+            mask: 0,
+            peers: Vec::with_capacity(n),
         }
     }
 
     /// Contexts in use.
     pub fn active(&self) -> usize {
         self.ctxs.iter().filter(|c| c.active).count()
+    }
+
+    /// Bookkeeping for context `i` becoming active with `key`.
+    #[inline]
+    fn note_active(&mut self, i: usize, key: &Key) {
+        if i < 64 {
+            self.mask |= 1u64 << i;
+        }
+        let id = peer_id(key);
+        match self.peers.iter_mut().find(|p| p.0 == id) {
+            Some(p) => p.1 += 1,
+            None => self.peers.push((id, 1)),
+        }
+    }
+
+    /// Bookkeeping for context `i` (which had `key`) becoming inactive.
+    #[inline]
+    fn note_inactive(&mut self, i: usize, key: &Key) {
+        if i < 64 {
+            self.mask &= !(1u64 << i);
+        }
+        let id = peer_id(key);
+        if let Some(j) = self.peers.iter().position(|p| p.0 == id) {
+            if self.peers[j].1 <= 1 {
+                self.peers.swap_remove(j);
+            } else {
+                self.peers[j].1 -= 1;
+            }
+        }
+    }
+
+    /// Active contexts for `key`'s peer.
+    #[inline]
+    fn peer_count(&self, key: &Key) -> usize {
+        let id = peer_id(key);
+        self.peers
+            .iter()
+            .find(|p| p.0 == id)
+            .map_or(0, |p| p.1 as usize)
     }
 
     #[inline]
@@ -203,12 +256,52 @@ impl Reassembler {
 
     fn release(&mut self, i: usize, pool: &mut BufPool) {
         let c = &mut self.ctxs[i];
+        let key = c.key;
+        let was = c.active;
         c.active = false;
         pool.put(core::mem::take(&mut c.buf));
+        if was {
+            self.note_inactive(i, &key);
+        }
     }
 
     /// Pick a slot for a new reassembly from `net`/`src`; reports an eviction.
+    ///
+    /// Common case in O(1): the peer is under its limit and a context is
+    /// free, so the answer is the lowest free index (what the scan below
+    /// would pick too). Otherwise (eviction, or more than 64 contexts) the
+    /// full scan decides, with the same least-recently-used tie-breaking.
+    #[inline]
     fn slot(&mut self, key: &Key, pool: &mut BufPool) -> (usize, bool) {
+        let n = self.ctxs.len();
+        debug_assert_eq!(
+            self.peer_count(key),
+            self.ctxs
+                .iter()
+                .filter(|c| c.active && peer_id(&c.key) == peer_id(key))
+                .count()
+        );
+        debug_assert!(
+            n > 64
+                || self
+                    .ctxs
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| c.active == (self.mask >> i & 1 == 1))
+        );
+        if n <= 64 && self.peer_count(key) < self.per_peer {
+            let free = !self.mask;
+            let i = free.trailing_zeros() as usize;
+            if i < n {
+                return (i, false);
+            }
+        }
+        self.slot_scan(key, pool)
+    }
+
+    /// The full scan behind [`Reassembler::slot`].
+    #[cold]
+    fn slot_scan(&mut self, key: &Key, pool: &mut BufPool) -> (usize, bool) {
         let mut own = 0;
         let mut own_oldest: Option<usize> = None;
         let mut free = None;
@@ -288,6 +381,7 @@ impl Reassembler {
                 bus: p.bus,
                 phys: p.phys,
             };
+            self.note_active(i, &p.key);
             self.hint = i;
             return if restarted {
                 Step::Drop(DropReason::SomRestart)
@@ -336,12 +430,15 @@ impl Reassembler {
         }
         c.active = false;
         let data = core::mem::take(&mut c.buf);
-        Step::Done(Done {
-            key: c.key,
+        let key = c.key;
+        let done = Done {
+            key,
             bus: c.bus,
             phys: c.phys,
             data,
-        })
+        };
+        self.note_inactive(i, &key);
+        Step::Done(done)
     }
 
     /// Fast path for the common packet: a middle or end packet that
@@ -384,6 +481,9 @@ impl Reassembler {
             return Fast::Pending;
         }
         c.active = false;
+        let key = c.key;
+        let i = self.hint;
+        self.note_inactive(i, &key);
         Fast::Complete
     }
 
