@@ -529,6 +529,15 @@ impl Stack {
                 }
                 BindingKind::Serial => serial::Repr::default().emit_frame(p, buf),
                 BindingKind::I3c => binding::i3c::Repr { pec_addr: None }.emit_frame(p, buf),
+                // DSP0238: a physical address is the 16-bit PCIe ID
+                // (bus, device, function), big-endian; routed by ID.
+                BindingKind::PcieVdm => binding::pcie_vdm::Repr {
+                    requester_id: bdf(own_phys.as_bytes()),
+                    target_id: bdf(t.phys.as_bytes()),
+                    ..binding::pcie_vdm::Repr::default()
+                }
+                .emit_frame(p, buf),
+                BindingKind::Usb => binding::usb::Repr::default().emit_frame(p, buf),
                 _ => {
                     if buf.len() < p.len() {
                         Err(mctpkit_wire::Error::buffer_too_small(
@@ -607,6 +616,10 @@ impl Stack {
         }
         let phys = match &f {
             binding::Frame::Smbus(s) => PhysAddr::byte(s.src_addr >> 1),
+            binding::Frame::PcieVdm(v) => {
+                let id = binding::pcie_vdm::Packet::new_unchecked(&v.header[..]).requester_id();
+                PhysAddr::new(&id.0.to_be_bytes()).unwrap_or(PhysAddr::NONE)
+            }
             _ => PhysAddr::NONE,
         };
         // Copy out: the serial variant's packet lives inside `f`.
@@ -995,5 +1008,14 @@ mod tx_tests {
             prop_assert_eq!(got, want);
             prop_assert_eq!(s.tx_queue_len(), 0);
         }
+    }
+}
+
+/// A PCIe ID from a 2-byte physical address (big-endian bus, device/function).
+fn bdf(phys: &[u8]) -> binding::pcie_vdm::Bdf {
+    match phys {
+        [hi, lo, ..] => binding::pcie_vdm::Bdf(u16::from_be_bytes([*hi, *lo])),
+        [b] => binding::pcie_vdm::Bdf(u16::from(*b)),
+        [] => binding::pcie_vdm::Bdf(0),
     }
 }
