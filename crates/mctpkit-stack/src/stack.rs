@@ -763,6 +763,9 @@ impl Stack {
             }
             return self.forward(now, pkt, packet);
         }
+        if pkt.som && pkt.key.to && self.cfg.learn_neighbours {
+            self.learn_neighbour(net, src, bus, phys);
+        }
         // A response must answer an owned tag (Linux: no key → drop).
         if pkt.som && !pkt.key.to && self.tags.lookup(net, src, dst, pkt.tag_val()).is_none() {
             return self.dropped(DropReason::UnexpectedResponse);
@@ -771,6 +774,35 @@ impl Stack {
             Ok(Some(done)) => self.complete(now, done),
             Ok(None) => Ok(()),
             Err(r) => Err(r),
+        }
+    }
+
+    /// Add or refresh a learned single-EID route for a requester (see
+    /// [`Config::learn_neighbours`]).
+    fn learn_neighbour(&mut self, net: NetworkId, src: u8, bus: BusId, phys: PhysAddr) {
+        if !(8..=0xFE).contains(&src) {
+            return;
+        }
+        let point_to_point = self
+            .buses
+            .get(usize::from(bus.0))
+            .is_some_and(|b| b.cfg.binding == BindingKind::Serial);
+        if phys.as_bytes().is_empty() && !point_to_point {
+            return;
+        }
+        let learned = Route {
+            static_entry: false,
+            ..Route::endpoint(net, src, bus, phys)
+        };
+        // A single-EID route exists: keep a static one; follow a learned one
+        // to the device's current address.
+        if let Some(r) = self.routes.lookup(net, src) {
+            if r.first == src && r.last == src && (r.static_entry || r.hop == learned.hop) {
+                return;
+            }
+        }
+        if self.routes.add(learned).is_ok() {
+            self.counters.learned_neighbours += 1;
         }
     }
 

@@ -116,6 +116,15 @@ pub struct Config {
     /// Forward packets not addressed to a local EID along the routing table
     /// (bridge role). Default `false` (endpoint).
     pub forwarding: bool,
+    /// Learn a neighbour route (EID → bus + physical source address) from
+    /// every locally addressed request (SOM, TO=1) whose unicast source EID
+    /// has no single-EID route yet, as libmctp's SMBus binding fills its
+    /// neighbour table from received TO=1 packets (bindings.md §2.3). Learned
+    /// routes are non-static, never replace a static one, follow a device
+    /// that changes address, and are learned only where the binding reports
+    /// the physical source (SMBus, PCIe VDM) or none is needed (serial,
+    /// point to point). Default `true`.
+    pub learn_neighbours: bool,
     /// Drop a forwarded packet whose source EID the routing table places on a
     /// bus other than the ingress bus (a reverse-path check; MCTP has no TTL,
     /// so this and "never forward back out the ingress bus" are what keeps a
@@ -156,6 +165,7 @@ impl Default for Config {
             size_rule: SizeRule::MiddleEqual,
             accept_broadcast: true,
             forwarding: false,
+            learn_neighbours: true,
             reverse_path_check: true,
             control_responder: true,
             deliver_control_requests: false,
@@ -278,6 +288,8 @@ pub struct Counters {
     pub refragmented_messages: u64,
     /// Control requests answered.
     pub control_requests: u64,
+    /// Neighbour routes learned from requests (see `Config::learn_neighbours`).
+    pub learned_neighbours: u64,
     drops: [u64; DropReason::COUNT],
 }
 
@@ -291,6 +303,7 @@ impl Default for Counters {
             forwarded_packets: 0,
             refragmented_messages: 0,
             control_requests: 0,
+            learned_neighbours: 0,
             drops: [0; DropReason::COUNT],
         }
     }
