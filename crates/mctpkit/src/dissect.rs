@@ -78,8 +78,11 @@ impl<'a> Dissection<'a> {
 
     /// Integrity failures, an unsupported version and decode errors, in layer order.
     pub fn problems(&self) -> impl Iterator<Item = Problem> + '_ {
+        // Borrow, don't copy: a `Frame` is several hundred bytes and this
+        // runs for every packet `mctpkit analyze` reads.
         let integrity = self
             .frame
+            .as_ref()
             .and_then(|f| f.integrity())
             .filter(|i| !i.ok())
             .map(Problem::BadIntegrity);
@@ -89,15 +92,18 @@ impl<'a> Dissection<'a> {
             .map(|(_, h)| Problem::UnsupportedVersion(h.repr.version));
         let body = self
             .message
-            .and_then(|(o, m)| m.problem().map(|e| Problem::Decode(e.shift(o))));
+            .as_ref()
+            .and_then(|(o, m)| m.problem().map(|e| Problem::Decode(e.shift(*o))));
         // A message-level check (e.g. the NVMe-MI MIC) that failed.
         let msg_integrity = self
             .message
+            .as_ref()
             .and_then(|(_, m)| m.integrity())
             .filter(|i| !i.ok())
             .map(Problem::BadIntegrity);
         let framing = self
             .frame
+            .as_ref()
             .map(|f| f.warnings())
             .into_iter()
             .flat_map(|w| w.into_iter())
