@@ -101,10 +101,46 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
         .map_err(|e| format!("expected YYYY-MM-DD: {e}"))
 }
 
+/// The text of a message line after its time stamp: envelope / message
+/// summary, the reply it answers and any multipart annotation. Shared by
+/// `analyze` and `simulate`, so both print exactly the same lines.
+pub(crate) fn message_text(m: &MessageEvent<'_>, line: &mut String) {
+    let _ = m.envelope.summary(line);
+    line.push_str(" / ");
+    match &m.message {
+        Ok(msg) => {
+            let _ = msg.as_describe().summary(line);
+        }
+        Err(e) => {
+            let _ = write!(line, "!! {e}");
+        }
+    }
+    if let Some(r) = m.request {
+        line.push_str(" (reply to #");
+        let _ = fast::dec(line, r.index as u64);
+        if let Some(ns) = r.latency_ns {
+            line.push_str(" after ");
+            let _ = Micros(ns).write_to(line);
+        }
+        if r.interim {
+            line.push_str(", interim");
+        }
+        line.push(')');
+    }
+    if let Some(t) = m.multipart {
+        let _ = write!(line, "\n    = {t}");
+    }
+}
+
+/// The text of a finding line (without a time stamp).
+pub(crate) fn finding_text(f: &Finding, line: &mut String) {
+    let _ = write!(line, "!! {}: {f}", f.kind);
+}
+
 /// Formats timestamps as `2024-05-01T12:34:56.123456Z` (or `+02:00`),
 /// caching everything up to the seconds so that most lines only format the
 /// microseconds.
-struct TsFormat {
+pub(crate) struct TsFormat {
     tz: TimeZone,
     utc: bool,
     cached_sec: Option<i64>,
@@ -115,7 +151,7 @@ struct TsFormat {
 }
 
 impl TsFormat {
-    fn new(tz: Option<TimeZone>) -> Self {
+    pub(crate) fn new(tz: Option<TimeZone>) -> Self {
         let utc = tz.is_none();
         TsFormat {
             tz: tz.unwrap_or(TimeZone::UTC),
@@ -126,7 +162,7 @@ impl TsFormat {
         }
     }
 
-    fn write(&mut self, ts: Option<Timestamp>, out: &mut String) {
+    pub(crate) fn write(&mut self, ts: Option<Timestamp>, out: &mut String) {
         let Some(ts) = ts else {
             out.push('-');
             return;
@@ -317,31 +353,7 @@ impl<W: Write> Sink for Output<W> {
         } else {
             self.ts.write(env.first_ts, &mut self.line);
             self.line.push(' ');
-            let _ = env.summary(&mut self.line);
-            self.line.push_str(" / ");
-            match &m.message {
-                Ok(msg) => {
-                    let _ = msg.as_describe().summary(&mut self.line);
-                }
-                Err(e) => {
-                    let _ = write!(self.line, "!! {e}");
-                }
-            }
-            if let Some(r) = m.request {
-                self.line.push_str(" (reply to #");
-                let _ = fast::dec(&mut self.line, r.index as u64);
-                if let Some(ns) = r.latency_ns {
-                    self.line.push_str(" after ");
-                    let _ = Micros(ns).write_to(&mut self.line);
-                }
-                if r.interim {
-                    self.line.push_str(", interim");
-                }
-                self.line.push(')');
-            }
-            if let Some(t) = m.multipart {
-                let _ = write!(self.line, "\n    = {t}");
-            }
+            message_text(m, &mut self.line);
         }
         self.emit_line();
     }
@@ -391,7 +403,7 @@ impl<W: Write> Sink for Output<W> {
                 self.ts.write(f.ts, &mut self.line);
                 self.line.push(' ');
             }
-            let _ = write!(self.line, "!! {}: {f}", f.kind);
+            finding_text(f, &mut self.line);
         }
         self.emit_line();
     }

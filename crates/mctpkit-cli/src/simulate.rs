@@ -33,10 +33,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mctpkit::analyze::{Analyzer, AnalyzerOptions, Finding, MessageEvent, Micros, Sink};
+use mctpkit::analyze::{Analyzer, AnalyzerOptions, Finding, MessageEvent, Sink};
+
+use crate::analyze::{finding_text, message_text, TsFormat};
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
-use mctpkit::wire::describe::fast;
-use mctpkit::wire::Describe;
 use mctpkit::BindingKind;
 use mctpkit_stack::sim::{Impairment, Transmission, World};
 use mctpkit_stack::{
@@ -1000,24 +1000,9 @@ impl Sim {
 struct Listing<W: Write> {
     w: W,
     line: String,
+    ts: TsFormat,
     quiet: bool,
     error: Option<io::Error>,
-}
-
-fn write_ts(ts: Option<Timestamp>, out: &mut String) {
-    let Some(ts) = ts else {
-        out.push('-');
-        return;
-    };
-    match jiff::Timestamp::new(ts.secs, 0) {
-        Ok(t) => {
-            let _ = write!(out, "{}", t.strftime("%Y-%m-%dT%H:%M:%S"));
-            let _ = write!(out, ".{:06}Z", ts.nanos / 1000);
-        }
-        Err(_) => {
-            let _ = write!(out, "@{}.{:09}", ts.secs, ts.nanos);
-        }
-    }
 }
 
 impl<W: Write> Listing<W> {
@@ -1037,28 +1022,9 @@ impl<W: Write> Sink for Listing<W> {
             return;
         }
         self.line.clear();
-        let env = &m.envelope;
-        write_ts(env.first_ts, &mut self.line);
+        self.ts.write(m.envelope.first_ts, &mut self.line);
         self.line.push(' ');
-        let _ = env.summary(&mut self.line);
-        self.line.push_str(" / ");
-        match &m.message {
-            Ok(msg) => {
-                let _ = msg.as_describe().summary(&mut self.line);
-            }
-            Err(e) => {
-                let _ = write!(self.line, "!! {e}");
-            }
-        }
-        if let Some(r) = m.request {
-            self.line.push_str(" (reply to #");
-            let _ = fast::dec(&mut self.line, r.index as u64);
-            if let Some(ns) = r.latency_ns {
-                self.line.push_str(" after ");
-                let _ = Micros(ns).write_to(&mut self.line);
-            }
-            self.line.push(')');
-        }
+        message_text(m, &mut self.line);
         self.emit();
     }
 
@@ -1067,7 +1033,7 @@ impl<W: Write> Sink for Listing<W> {
             return;
         }
         self.line.clear();
-        let _ = write!(self.line, "!! {}: {f}", f.kind);
+        finding_text(f, &mut self.line);
         self.emit();
     }
 }
@@ -1129,6 +1095,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         listing: Listing {
             w: stdout,
             line: String::with_capacity(256),
+            ts: TsFormat::new(None),
             quiet: args.quiet,
             error: None,
         },
