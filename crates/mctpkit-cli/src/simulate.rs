@@ -37,11 +37,12 @@ use mctpkit::analyze::{Analyzer, AnalyzerOptions, Finding, MessageEvent, Sink};
 
 use crate::analyze::{finding_text, message_text, TsFormat};
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
+use mctpkit::wire::pldm::builder::{self as pldm_builder, PldmBuilder};
 use mctpkit::BindingKind;
 use mctpkit_stack::sim::{Impairment, Transmission, World};
 use mctpkit_stack::{
-    BusConfig, BusId, BusOwnerConfig, Config, Event, Message, Millis, NetworkId, NextHop, PhysAddr,
-    RequestHandle, SendOptions, Stack,
+    BusConfig, BusId, BusOwnerConfig, Config, EndpointInfo, Event, Message, Millis, NetworkId,
+    NextHop, PhysAddr, RequestHandle, SendOptions, Setup, SetupState, Stack,
 };
 use serde::Deserialize;
 
@@ -222,35 +223,13 @@ enum TypeSpec {
 }
 
 fn type_code(t: &TypeSpec) -> Result<u8, String> {
-    let name = match t {
-        TypeSpec::Number(n) if *n < 0x80 => return Ok(*n),
-        TypeSpec::Number(n) => return Err(format!("message type {n:#x} is above 0x7f")),
-        TypeSpec::Name(s) => s.to_ascii_lowercase(),
-    };
-    Ok(match name.as_str() {
-        "control" => 0x00,
-        "pldm" => 0x01,
-        "nc-si" | "ncsi" => 0x02,
-        "ethernet" => 0x03,
-        "nvme-mi" => 0x04,
-        "spdm" => 0x05,
-        "secured" => 0x06,
-        "cxl-fm-api" => 0x07,
-        "cxl-cci" => 0x08,
-        "pcie-mi" => 0x09,
-        "vendor-pci" => 0x7E,
-        "vendor-iana" => 0x7F,
-        other => {
-            let n = other
-                .strip_prefix("0x")
-                .map(|h| u8::from_str_radix(h, 16))
-                .unwrap_or_else(|| other.parse());
-            match n {
-                Ok(n) if n < 0x80 => n,
-                _ => return Err(format!("unknown message type {other:?}")),
-            }
-        }
-    })
+    match t {
+        TypeSpec::Number(n) if *n < 0x80 => Ok(*n),
+        TypeSpec::Number(n) => Err(format!("message type {n:#x} is above 0x7f")),
+        TypeSpec::Name(s) => mctpkit::wire::mctp::MessageType::from_name(s)
+            .map(|t| t.value())
+            .ok_or_else(|| format!("unknown message type {:?}", s.to_ascii_lowercase())),
+    }
 }
 
 fn binding_of(s: &str) -> Result<BindingKind, String> {
@@ -270,22 +249,16 @@ fn binding_of(s: &str) -> Result<BindingKind, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
     BusOwner,
-    Bridge { downstream: Vec<BusId> },
+    Bridge,
     Endpoint { types: Vec<u8>, tid: u8 },
 }
 
-/// One SetupEndpoint target of a bus owner (or bridge).
-#[derive(Debug)]
-struct Setup {
+/// A set-up some node's bus-owner role started: (node, index into its
+/// `Stack::setups`), in the order they started.
+#[derive(Debug, Clone, Copy)]
+struct SetupRef {
     owner: usize,
-    bus: BusId,
-    phys: PhysAddr,
-    target: usize,
-    attempts: u8,
-    eid: Option<u8>,
-    pool: Option<(u8, u8)>,
-    types: Vec<u8>,
-    failed: Option<&'static str>,
+    index: usize,
 }
 
 /// One application exchange of the bus owner with an endpoint.
@@ -302,7 +275,8 @@ struct Sim {
     roles: Vec<Role>,
     net: NetworkId,
     bo: usize,
-    setups: Vec<Setup>,
+    /// Every set-up of every node, in start order.
+    setups: Vec<SetupRef>,
     /// Outcomes of the bus owner's control requests.
     outcomes: BTreeMap<u32, (Option<Vec<u8>>, u8)>,
     /// Messages delivered to the bus owner's application.
@@ -395,6 +369,7 @@ fn build(t: &Topology, seed: u64, capture: Capture) -> Result<Sim, String> {
         first: o.eid_pool[0],
         last: o.eid_pool[1],
         max_pool_size: o.max_pool_size,
+        setup_attempts: SETUP_ATTEMPTS,
     });
     let bo = add(&mut world, &o.name, s, Role::BusOwner)?;
     world.attach(li, bo, BusId(0), phys);
@@ -407,25 +382,30 @@ fn build(t: &Topology, seed: u64, capture: Capture) -> Result<Sim, String> {
                 b.name
             ));
         }
+        // The stack's bridge policy (mctpkit_stack::bus_owner) does the
+        // rest: one EID on all its buses, then bus owner of its downstream
+        // buses with the pool it is given.
         let mut s = Stack::new(Config {
-            forwarding: true,
-            eid_pool_size: b.pool_size,
             uuid: Some(uuid_for(0xB0, bi)),
-            ..Config::default()
+            ..Config::bridge(b.pool_size)
+        });
+        s.enable_bus_owner(BusOwnerConfig {
+            net: t.network,
+            max_pool_size: 0,
+            setup_attempts: SETUP_ATTEMPTS,
+            ..BusOwnerConfig::default()
         });
         let (li, kind, unit) = link(&b.bus, &b.name)?;
         let phys = phys_of(kind, b.address, &b.name)?;
         s.add_bus(bus_cfg(kind, unit, phys));
         let mut attach = vec![(li, BusId(0), phys)];
-        let mut downstream = Vec::new();
         for d in &b.downstream {
             let (dl, dk, du) = link(&d.bus, &b.name)?;
             let dp = phys_of(dk, d.address, &b.name)?;
             let id = s.add_bus(bus_cfg(dk, du, dp));
             attach.push((dl, id, dp));
-            downstream.push(id);
         }
-        let n = add(&mut world, &b.name, s, Role::Bridge { downstream })?;
+        let n = add(&mut world, &b.name, s, Role::Bridge)?;
         for (l, bus, p) in attach {
             world.attach(l, n, bus, p);
         }
@@ -475,6 +455,25 @@ fn build(t: &Topology, seed: u64, capture: Capture) -> Result<Sim, String> {
             }
         }
     }
+    // Each bus owner (and bridge) sets up every other device on its buses.
+    for (n, role) in roles.iter().enumerate() {
+        if matches!(role, Role::Endpoint { .. }) {
+            continue;
+        }
+        let buses: Vec<BusId> = world.nodes[n].stack.buses().map(|(id, _)| id).collect();
+        for bus in buses {
+            let Some(li) = world.link_of(n, bus) else {
+                continue;
+            };
+            let devices: Vec<PhysAddr> = world.links[li]
+                .members
+                .iter()
+                .filter(|m| m.node != n)
+                .map(|m| m.phys)
+                .collect();
+            world.nodes[n].stack.set_devices(bus, &devices);
+        }
+    }
     Ok(Sim {
         world,
         roles,
@@ -499,118 +498,52 @@ fn uuid_for(kind: u8, i: usize) -> [u8; 16] {
 }
 
 impl Sim {
-    /// Start SetupEndpoint for every other device on the link of
-    /// `owner`'s `bus`.
-    fn enumerate_bus(&mut self, owner: usize, bus: BusId) {
-        let Some(li) = self.world.link_of(owner, bus) else {
-            return;
-        };
-        let members: Vec<_> = self.world.links[li]
-            .members
-            .iter()
-            .filter(|m| m.node != owner)
-            .copied()
-            .collect();
-        let now = self.world.now;
-        for m in members {
-            let r = self.world.nodes[owner]
-                .stack
-                .setup_endpoint(now, bus, m.phys);
-            self.setups.push(Setup {
-                owner,
-                bus,
-                phys: m.phys,
-                target: m.node,
-                attempts: 1,
-                eid: None,
-                pool: None,
-                types: Vec::new(),
-                failed: r.err().map(|_| "could not send Get Endpoint ID"),
-            });
+    /// Record the set-ups nodes started since the last look, in node order
+    /// (the order the listing's summary shows them).
+    fn note_setups(&mut self) {
+        for n in 0..self.world.nodes.len() {
+            let known = self.setups.iter().filter(|r| r.owner == n).count();
+            let now = self.world.nodes[n].stack.setups().len();
+            for index in known..now {
+                self.setups.push(SetupRef { owner: n, index });
+            }
         }
     }
 
-    fn setup_mut(&mut self, owner: usize, bus: BusId, phys: PhysAddr) -> Option<&mut Setup> {
-        self.setups
-            .iter_mut()
-            .find(|s| s.owner == owner && s.bus == bus && s.phys == phys)
+    /// The set-up a reference points at.
+    fn setup(&self, r: SetupRef) -> Option<&Setup> {
+        self.world.nodes[r.owner].stack.setups().get(r.index)
+    }
+
+    /// The node a set-up is for: the other member of the owner's link at
+    /// that physical address.
+    fn target(&self, r: SetupRef) -> Option<usize> {
+        let s = self.setup(r)?;
+        let li = self.world.link_of(r.owner, s.bus)?;
+        self.world.links[li]
+            .members
+            .iter()
+            .find(|m| m.node != r.owner && m.phys == s.phys)
+            .map(|m| m.node)
     }
 
     /// One millisecond: move packets, then run every node's application.
     fn tick(&mut self) {
         let Sim { world, capture, .. } = self;
         world.step(&mut |t| capture.record(t));
+        self.note_setups();
         let now = self.world.now;
         for n in 0..self.world.nodes.len() {
             while let Some(e) = self.world.nodes[n].stack.poll_event() {
-                self.event(n, now, e);
+                if let Event::Request(o) = e {
+                    if n == self.bo {
+                        self.outcomes.insert(o.handle.0, (o.response, o.attempts));
+                    }
+                }
             }
             while let Some(m) = self.world.nodes[n].stack.poll_deliver() {
                 self.deliver(n, now, m);
             }
-        }
-    }
-
-    fn event(&mut self, n: usize, now: Millis, e: Event) {
-        match e {
-            Event::EidAssigned { eid, .. } => {
-                // A bridge uses its one EID on all its buses.
-                if let Role::Bridge { downstream } = &self.roles[n] {
-                    for &b in downstream {
-                        self.world.nodes[n].stack.set_local_eids(b, &[eid]);
-                    }
-                }
-            }
-            Event::PoolAllocated { start, size, .. } => {
-                if let Role::Bridge { downstream } = self.roles[n].clone() {
-                    if size > 0 {
-                        self.world.nodes[n].stack.enable_bus_owner(BusOwnerConfig {
-                            net: self.net,
-                            first: start,
-                            last: start.saturating_add(size - 1),
-                            max_pool_size: 0,
-                        });
-                        for b in downstream {
-                            self.enumerate_bus(n, b);
-                        }
-                    }
-                }
-            }
-            Event::EndpointSetUp(info) => {
-                if let Some(s) = self.setup_mut(n, info.bus, info.phys) {
-                    s.eid = Some(info.eid);
-                    s.pool = info.pool;
-                    s.types = info.types;
-                    s.failed = None;
-                }
-            }
-            Event::EndpointFailed { bus, phys, reason } => {
-                let retry = match self.setup_mut(n, bus, phys) {
-                    Some(s) if s.attempts < SETUP_ATTEMPTS => {
-                        s.attempts += 1;
-                        true
-                    }
-                    Some(s) => {
-                        s.failed = Some(reason);
-                        false
-                    }
-                    None => false,
-                };
-                if retry
-                    && self.world.nodes[n]
-                        .stack
-                        .setup_endpoint(now, bus, phys)
-                        .is_err()
-                {
-                    if let Some(s) = self.setup_mut(n, bus, phys) {
-                        s.failed = Some("could not send Get Endpoint ID");
-                    }
-                }
-            }
-            Event::Request(o) if n == self.bo => {
-                self.outcomes.insert(o.handle.0, (o.response, o.attempts));
-            }
-            _ => {}
         }
     }
 
@@ -627,20 +560,10 @@ impl Sim {
             stack.recycle(m);
             return;
         }
-        let d = &m.data;
         let reply: Option<Vec<u8>> = match m.msg_type() {
-            // PLDM request (Rq=1, D=0): DSP0240 §8 GetTID answered, any
-            // other command ERROR_UNSUPPORTED_PLDM_CMD (0x05).
-            0x01 if d.len() >= 4 && d[1] & 0xC0 == 0x80 => {
-                let (iid, ty, cmd) = (d[1] & 0x1F, d[2], d[3]);
-                if ty & 0x3F == 0x00 && cmd == 0x02 {
-                    Some(vec![0x01, iid, ty, cmd, 0x00, tid])
-                } else {
-                    Some(vec![0x01, iid, ty, cmd, 0x05])
-                }
-            }
+            0x01 => pldm_reply(&m.data, tid),
             // Vendor-defined (IANA): echoed.
-            0x7F => Some(d.clone()),
+            0x7F => Some(m.data.clone()),
             _ => None,
         };
         if let Some(r) = reply {
@@ -661,17 +584,28 @@ impl Sim {
     }
 
     fn enumerate(&mut self) {
-        self.enumerate_bus(self.bo, BusId(0));
+        let now = self.world.now;
+        self.world.nodes[self.bo].stack.enumerate(now, BusId(0));
+        self.note_setups();
         let expected = self.roles.len() - 1;
         self.run_until(ENUMERATION_LIMIT, |s| {
             s.setups.len() == expected
-                && s.setups
-                    .iter()
-                    .all(|x| x.eid.is_some() || x.failed.is_some())
+                && s.setups.iter().all(|&r| {
+                    s.setup(r)
+                        .is_some_and(|x| !matches!(x.state, SetupState::InProgress))
+                })
                 && s.world.idle()
         });
         // Let the last responses settle.
         self.run_until(10, |s| s.world.idle());
+    }
+
+    /// The EID a set-up gave, with the endpoint's details.
+    fn info(&self, r: SetupRef) -> Option<&EndpointInfo> {
+        match &self.setup(r)?.state {
+            SetupState::Ready(i) => Some(i),
+            _ => None,
+        }
     }
 
     fn eid_of(&self, node: usize) -> Option<u8> {
@@ -680,8 +614,9 @@ impl Sim {
         }
         self.setups
             .iter()
-            .find(|s| s.target == node)
-            .and_then(|s| s.eid)
+            .find(|&&r| self.target(r) == Some(node))
+            .and_then(|&r| self.info(r))
+            .map(|i| i.eid)
     }
 
     /// A control request with the stack's retries; true when answered.
@@ -765,7 +700,7 @@ impl Sim {
                 self.control(ep, eid, &req);
                 if types.contains(&0x01) {
                     iid = (iid + 1) & 0x1F;
-                    let req = [0x01, 0x80 | iid, 0x00, 0x02];
+                    let req = pldm_builder::get_tid_request(iid).to_vec();
                     self.app_request(ep, eid, &req, |m| {
                         m.src == eid
                             && !m.tag_owner
@@ -815,25 +750,29 @@ impl Sim {
             place(self.bo, BusId(0))
         );
         let mut all_ok = true;
-        for s in &self.setups {
-            let who = name(s.target);
-            let role = match self.roles[s.target] {
-                Role::Bridge { .. } => "bridge",
+        for &r in &self.setups {
+            let (Some(s), Some(target)) = (self.setup(r), self.target(r)) else {
+                continue;
+            };
+            let who = name(target);
+            let role = match self.roles[target] {
+                Role::Bridge => "bridge",
                 _ => "endpoint",
             };
-            let by = if s.owner == self.bo {
+            let by = if r.owner == self.bo {
                 String::new()
             } else {
-                format!(" (by {})", name(s.owner))
+                format!(" (by {})", name(r.owner))
             };
-            match s.eid {
-                Some(eid) => {
+            match &s.state {
+                SetupState::Ready(info) => {
+                    let eid = info.eid;
                     let _ = write!(
                         out,
                         "  {who:<10} {role:<10} EID {eid:<3} on {}{by}",
-                        place(s.target, BusId(0))
+                        place(target, BusId(0))
                     );
-                    if let Some((start, size)) = s.pool {
+                    if let Some((start, size)) = info.pool {
                         let _ = write!(
                             out,
                             ", pool {}..={}",
@@ -841,20 +780,24 @@ impl Sim {
                             u16::from(start) + u16::from(size) - 1
                         );
                     }
-                    let types: Vec<String> = s.types.iter().map(|t| format!("{t:#04x}")).collect();
+                    let types: Vec<String> =
+                        info.types.iter().map(|t| format!("{t:#04x}")).collect();
                     let _ = write!(out, ", types [{}]", types.join(" "));
                     if s.attempts > 1 {
                         let _ = write!(out, ", {} attempts", s.attempts);
                     }
                     out.push('\n');
                 }
-                None => {
+                state => {
                     all_ok = false;
+                    let why = match state {
+                        SetupState::Failed(f) => f.as_str(),
+                        _ => "not set up",
+                    };
                     let _ = writeln!(
                         out,
-                        "  {who:<10} {role:<10} NO EID on {}{by}: {}",
-                        place(s.target, BusId(0)),
-                        s.failed.unwrap_or("not set up")
+                        "  {who:<10} {role:<10} NO EID on {}{by}: {why}",
+                        place(target, BusId(0)),
                     );
                 }
             }
@@ -902,6 +845,7 @@ impl Sim {
                         }
                     }
                     NextHop::Gateway(g) => format!("via EID {g}"),
+                    _ => "?".to_string(),
                 };
                 let kind = if rt.bridge { " bridge pool" } else { "" };
                 let _ = writeln!(out, "  EID {range:<9} -> {hop}{kind}");
@@ -988,9 +932,31 @@ impl Sim {
 
     fn all_ok(&self) -> bool {
         self.setups.len() == self.roles.len() - 1
-            && self.setups.iter().all(|s| s.eid.is_some())
+            && self.setups.iter().all(|&r| self.info(r).is_some())
             && self.tally.values().all(|t| t.failed == 0)
     }
+}
+
+/// An endpoint's PLDM answer to a request (Rq=1, D=0): DSP0240 GetTID with
+/// this endpoint's TID, anything else ERROR_UNSUPPORTED_PLDM_CMD (0x05).
+fn pldm_reply(data: &[u8], tid: u8) -> Option<Vec<u8>> {
+    use mctpkit::wire::pldm::{self, base::Command, PldmType};
+    let msg = pldm::Message::parse(data).ok()?;
+    let h = msg.header;
+    if !h.rq || h.d {
+        return None;
+    }
+    if h.pldm_type == PldmType::Base && h.command == Command::GetTid.value() {
+        return Some(pldm_builder::get_tid_response(h.instance_id, tid).to_vec());
+    }
+    let mut out = vec![0u8; 8];
+    let n = PldmBuilder::response(h.pldm_type, h.command, 0x05)
+        .instance_id(h.instance_id)
+        .emit_data(&[], &mut out[1..])
+        .ok()?;
+    out[0] = 0x01;
+    out.truncate(n + 1);
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------

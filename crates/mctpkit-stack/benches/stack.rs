@@ -41,7 +41,7 @@ fn pair(mtu: usize) -> (Stack, Stack, u8) {
         .unwrap();
     let mut b = Stack::new(cfg);
     b.add_bus(BusConfig::new(BindingKind::None, PhysAddr::NONE).eid(9));
-    let t = a.alloc_tag(1, 8, 9).unwrap();
+    let t = a.alloc_tag(1, 8, 9, Owner::APP).unwrap();
     (a, b, t)
 }
 

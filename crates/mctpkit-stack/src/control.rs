@@ -100,6 +100,7 @@ pub(crate) fn handle_request(s: &mut Stack, now: Millis, m: &Message) -> bool {
     if let Some(n) = n {
         let _ = s.respond(now, m, &out[..n]);
     }
+    crate::bus_owner::run_pending_bridge(s, now);
     deliver
 }
 
@@ -126,7 +127,6 @@ fn respond(
 ) -> Option<usize> {
     let iid = h.instance_id;
     let bus = m.bus;
-    let bi = usize::from(bus.0);
     let net = m.net;
     let r = req_of(&body);
     let unsupported = |out: &mut [u8]| build_err(h, CompletionCode::ErrorUnsupportedCmd, out);
@@ -142,12 +142,13 @@ fn respond(
                     if q.eid < 8 || q.eid == 0xFF {
                         return invalid(out);
                     }
-                    if let Some(b) = s.buses.get_mut(bi) {
+                    if let Some(b) = s.bus_mut(bus) {
                         b.cfg.eids.clear();
                         b.cfg.eids.push(q.eid);
                         b.discovered = true;
                         b.bus_owner = Some((m.src, m.phys));
                     }
+                    crate::bus_owner::bridge_eid_assigned(s, bus, q.eid);
                     if m.src >= 8 && m.src != 0xFF {
                         let mut to_bo = Route::endpoint(net, m.src, bus, m.phys);
                         to_bo.static_entry = false;
@@ -177,7 +178,7 @@ fn respond(
                     .ok()
                 }
                 SetEidOperation::SetDiscoveredFlag => {
-                    if let Some(b) = s.buses.get_mut(bi) {
+                    if let Some(b) = s.bus_mut(bus) {
                         b.discovered = true;
                     }
                     let (alloc, size) = pool_status(s);
@@ -323,6 +324,7 @@ fn respond(
                         .ok();
                     }
                     s.pool_alloc = Some((q.starting_eid, size));
+                    crate::bus_owner::bridge_pool_allocated(s, bus);
                     s.events.push_back(Event::PoolAllocated {
                         bus,
                         start: q.starting_eid,
@@ -375,13 +377,13 @@ fn respond(
             routing_table_response(s, iid, q.entry_handle, bus, out)
         }
         Command::PrepareForEndpointDiscovery => {
-            if let Some(b) = s.buses.get_mut(bi) {
+            if let Some(b) = s.bus_mut(bus) {
                 b.discovered = false;
             }
             builder::success_response(iid, h.command).build(out).ok()
         }
         Command::EndpointDiscovery => {
-            if s.buses.get(bi).is_some_and(|b| b.discovered) {
+            if s.bus_ref(bus).is_some_and(|b| b.discovered) {
                 return None;
             }
             builder::success_response(iid, h.command).build(out).ok()
@@ -402,7 +404,7 @@ fn respond(
             let Some(Request::QueryHop(q)) = r else {
                 return build_err(h, CompletionCode::ErrorInvalidLength, out);
             };
-            let in_mtu = s.buses.get(bi).map_or(64, |b| b.cfg.mtu);
+            let in_mtu = s.bus_ref(bus).map_or(64, |b| b.cfg.mtu);
             let (next, out_mtu) = if s.is_local(net, q.target_eid) {
                 (0, in_mtu)
             } else {
@@ -451,9 +453,8 @@ fn routing_table_response(
     // Keep the response within the ingress bus's unit so it is one packet
     // (header 4 + next handle + count = 6; each entry 6 + address).
     let budget = s
-        .buses
-        .get(usize::from(bus.0))
-        .map_or(64, |b| b.cfg.mtu)
+        .bus(bus)
+        .map_or(64, |b| b.mtu)
         .min(out.len())
         .saturating_sub(6);
     let routes = s.routes.routes();
@@ -486,10 +487,7 @@ fn routing_table_response(
             break;
         }
         used += size;
-        let kind = s
-            .buses
-            .get(usize::from(res.bus.0))
-            .map_or(BindingKind::None, |b| b.cfg.binding);
+        let kind = s.bus(res.bus).map_or(BindingKind::None, |b| b.binding);
         let et = if r.bridge {
             EntryType::BridgeRangeExcludingBridge
         } else if r.first == r.last {

@@ -8,14 +8,20 @@
 //! * feeds received packets or frames with the current time:
 //!   [`Stack::receive`] (a bare MCTP packet plus the physical source address)
 //!   or [`Stack::receive_frame`] (binding framing, integrity checked);
-//! * submits messages with [`Stack::send`] / [`Stack::respond`];
-//! * polls [`Stack::poll_transmit`] (packets to put on a bus),
+//! * submits messages with [`Stack::send`] / [`Stack::respond`], each
+//!   request tagged with an [`Owner`] cookie that comes back on its
+//!   response ([`Message::owner`]);
+//! * polls each bus's own transmit queue with [`Stack::poll_transmit_on`]
+//!   (or [`Stack::poll_transmit`] for the oldest packet of any bus; see
+//!   [`transmit`]),
 //!   [`Stack::poll_deliver`] (reassembled messages for the application),
 //!   [`Stack::poll_event`] (tag expiry, EID changes, bus-owner results) and
 //!   [`Stack::poll_timeout`] (the next deadline; call
 //!   [`Stack::handle_timeout`] when it passes).
 //!
 //! Time is a `u64` count of milliseconds from any origin the caller likes.
+//! Buses come and go at run time ([`Stack::add_bus`], [`Stack::remove_bus`]);
+//! the bus-owner and bridge roles are in [`bus_owner`].
 //!
 //! # Sizes
 //!
@@ -42,18 +48,25 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod bus;
+pub mod bus_owner;
 pub mod control;
 pub mod reassembly;
+mod receive;
 pub mod requester;
 pub mod route;
 pub mod sim;
 mod stack;
 pub mod tags;
+pub mod transmit;
 mod types;
 
-pub use requester::{BusOwnerConfig, EndpointInfo, RequestHandle, RequestOutcome};
+pub use bus::BusConfig;
+pub use bus_owner::{BusOwnerConfig, EndpointInfo, Setup, SetupState};
+pub use requester::{RequestHandle, RequestOutcome};
 pub use route::{NextHop, Route, RouteError};
-pub use stack::{BusConfig, Stack, Transmit};
+pub use stack::Stack;
+pub use transmit::Transmit;
 pub use types::*;
 
 pub use mctpkit_wire::binding::BindingKind;

@@ -24,6 +24,8 @@
 
 use alloc::vec::Vec;
 
+use mctpkit_wire::mctp;
+
 use crate::types::{BusId, Config, DropReason, Millis, NetworkId, PhysAddr, SizeRule};
 
 /// Reassembly key.
@@ -37,6 +39,18 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key of a packet with these header fields on network `net`.
+    #[inline]
+    pub(crate) fn from_header(net: NetworkId, dst: u8, src: u8, flags: u8) -> Key {
+        Key {
+            net,
+            src,
+            dst,
+            tag: flags & mctp::flags::TAG_MASK,
+            to: flags & mctp::flags::TO != 0,
+        }
+    }
+
     /// The key packed into one word, for cheap comparisons.
     #[inline]
     fn packed(&self) -> u64 {
@@ -73,8 +87,20 @@ impl BufPool {
     }
 }
 
+/// Bits of a packet's first four bytes (little-endian `u32`) that
+/// [`Ctx::expect`] covers: the version nibble, both EIDs, SOM, sequence,
+/// TO and tag — everything but the reserved nibble of byte 0 and EOM.
+const EXPECT_MASK: u32 = !(0xF0 | ((mctp::flags::EOM as u32) << 24));
+/// EOM in the little-endian header word.
+const EOM_BIT: u32 = (mctp::flags::EOM as u32) << 24;
+
 #[derive(Debug)]
 struct Ctx {
+    /// The masked header word the next packet of this reassembly carries
+    /// (version 1, the key's EIDs, SOM clear, `next_seq`, TO, tag), for the
+    /// one-compare fast path; a value no packet matches when the
+    /// reassembly is not for local delivery.
+    expect: u32,
     active: bool,
     key: Key,
     /// `key.packed()`.
@@ -108,6 +134,45 @@ pub(crate) struct Pkt<'a> {
     pub payload: &'a [u8],
     pub bus: BusId,
     pub phys: PhysAddr,
+    /// For local delivery (the fast path applies) rather than forwarding.
+    pub local: bool,
+}
+
+impl<'a> Pkt<'a> {
+    /// A packet from its key, flag byte and payload.
+    #[inline]
+    pub(crate) fn new(
+        key: Key,
+        flags: u8,
+        payload: &'a [u8],
+        bus: BusId,
+        phys: PhysAddr,
+        local: bool,
+    ) -> Pkt<'a> {
+        Pkt {
+            key,
+            som: flags & mctp::flags::SOM != 0,
+            eom: flags & mctp::flags::EOM != 0,
+            seq: (flags >> mctp::flags::SEQ_SHIFT) & mctp::flags::SEQ_MASK,
+            payload,
+            bus,
+            phys,
+            local,
+        }
+    }
+}
+
+/// The masked header word expected after a packet with sequence `seq`.
+#[inline]
+fn expect_word(key: &Key, next_seq: u8, local: bool) -> u32 {
+    if !local {
+        // Byte 0's high nibble is masked out of every packet: never matches.
+        return 0x80;
+    }
+    let flags = (next_seq << mctp::flags::SEQ_SHIFT)
+        | if key.to { mctp::flags::TO } else { 0 }
+        | (key.tag & mctp::flags::TAG_MASK);
+    u32::from_le_bytes([mctp::HEADER_VERSION, key.dst, key.src, flags])
 }
 
 /// The set of reassembly contexts.
@@ -161,6 +226,7 @@ impl Reassembler {
         let mut ctxs = Vec::with_capacity(n);
         for _ in 0..n {
             ctxs.push(Ctx {
+                expect: 0x80,
                 active: false,
                 key: Key {
                     net: 0,
@@ -189,6 +255,22 @@ impl Reassembler {
             hint: 0,
             mask: 0,
             peers: Vec::with_capacity(n),
+        }
+    }
+
+    /// Is any reassembly in progress? (With more than 64 contexts the mask
+    /// is not kept, so the answer is conservatively yes.)
+    #[inline]
+    pub(crate) fn any_active(&self) -> bool {
+        self.mask != 0 || self.ctxs.len() > 64
+    }
+
+    /// Drop the reassemblies of packets that arrived on `bus`.
+    pub(crate) fn release_bus(&mut self, bus: BusId, pool: &mut BufPool) {
+        for i in 0..self.ctxs.len() {
+            if self.ctxs[i].active && self.ctxs[i].bus == bus {
+                self.release(i, pool);
+            }
         }
     }
 
@@ -259,6 +341,7 @@ impl Reassembler {
         let key = c.key;
         let was = c.active;
         c.active = false;
+        c.expect = 0x80;
         pool.put(core::mem::take(&mut c.buf));
         if was {
             self.note_inactive(i, &key);
@@ -369,6 +452,7 @@ impl Reassembler {
             let mut buf = pool.get();
             buf.extend_from_slice(p.payload);
             self.ctxs[i] = Ctx {
+                expect: expect_word(&p.key, (p.seq + 1) & 3, p.local),
                 active: true,
                 key: p.key,
                 kid: p.key.packed(),
@@ -423,12 +507,14 @@ impl Reassembler {
         }
         c.buf.extend_from_slice(p.payload);
         c.next_seq = (c.next_seq + 1) & 3;
+        c.expect = expect_word(&c.key, c.next_seq, p.local);
         c.last_len = p.payload.len();
         c.last = now;
         if !p.eom {
             return Step::Pending;
         }
         c.active = false;
+        c.expect = 0x80;
         let data = core::mem::take(&mut c.buf);
         let key = c.key;
         let done = Done {
@@ -441,53 +527,61 @@ impl Reassembler {
         Step::Done(done)
     }
 
-    /// Fast path for the common packet: a middle or end packet that
-    /// continues the most recently used reassembly in sequence, with an
-    /// acceptable size. Returns `None` for anything else, untouched, so that
+    /// Fast path for the common packet: the next middle or end packet of
+    /// the most recently used local reassembly, in sequence, on the same
+    /// bus, with an acceptable size. `hdr` is the packet's first four bytes
+    /// as a little-endian word: one masked compare against [`Ctx::expect`]
+    /// checks the version, both EIDs, SOM, the sequence number, TO and tag
+    /// at once. Anything else returns [`Fast::Miss`] untouched, so that
     /// [`Reassembler::packet`] handles it (and every error) as before;
     /// otherwise the effect is what `packet` would have had, and on
     /// [`Fast::Complete`] the message is taken with
-    /// [`Reassembler::take_hinted`]. (A small result keeps the per-packet
-    /// return cheap; the large [`Done`] moves once per message.)
+    /// [`Reassembler::take_hinted`].
     #[inline(always)]
-    pub(crate) fn continue_hinted(
+    pub(crate) fn continue_fast(
         &mut self,
         now: Millis,
-        key: &Key,
-        seq: u8,
-        eom: bool,
+        bus: BusId,
+        hdr: u32,
         payload: &[u8],
     ) -> Fast {
-        let kid = key.packed();
         let rule = self.rule;
         let max = self.max_message;
         let Some(c) = self.ctxs.get_mut(self.hint) else {
             return Fast::Miss;
         };
+        if hdr & EXPECT_MASK != c.expect || c.bus != bus {
+            return Fast::Miss;
+        }
         let n = payload.len();
+        let eom = hdr & EOM_BIT != 0;
         let size_ok = if eom {
             rule != SizeRule::Strict || n <= c.frag
         } else {
             rule == SizeRule::Lax || n == c.frag
         };
-        if !(c.active && c.kid == kid && seq == c.next_seq && size_ok && c.buf.len() + n <= max) {
+        if !size_ok || c.buf.len() + n > max {
             return Fast::Miss;
         }
         c.buf.extend_from_slice(payload);
-        c.next_seq = (c.next_seq + 1) & 3;
         c.last_len = n;
         c.last = now;
         if !eom {
+            // Advance the sequence number in the expected word (bits 28..29).
+            c.next_seq = (c.next_seq + 1) & 3;
+            c.expect = (c.expect & !(0x30 << 24))
+                | (u32::from(c.next_seq) << (24 + mctp::flags::SEQ_SHIFT));
             return Fast::Pending;
         }
         c.active = false;
+        c.expect = 0x80;
         let key = c.key;
         let i = self.hint;
         self.note_inactive(i, &key);
         Fast::Complete
     }
 
-    /// The message [`Reassembler::continue_hinted`] just completed.
+    /// The message [`Reassembler::continue_fast`] just completed.
     pub(crate) fn take_hinted(&mut self) -> Option<Done> {
         let c = self.ctxs.get_mut(self.hint)?;
         Some(Done {

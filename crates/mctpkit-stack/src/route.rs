@@ -25,6 +25,7 @@ pub const MAX_GATEWAY_DEPTH: usize = 4;
 
 /// Where packets for a range go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NextHop {
     /// Directly on `bus` to physical address `phys` (an endpoint, or the
     /// bridge that owns the range).
@@ -98,6 +99,7 @@ impl Route {
 
 /// Why a route was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RouteError {
     /// `first > last`, or the range includes EIDs 0..7 or 0xFF.
     BadRange,
@@ -106,6 +108,19 @@ pub enum RouteError {
     /// The table is full.
     Full,
 }
+
+impl core::fmt::Display for RouteError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            RouteError::BadRange => "range is empty or includes EIDs 0..7 or 0xFF",
+            RouteError::GatewayLoop => "gateway inside its own range",
+            RouteError::Full => "routing table full",
+        })
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for RouteError {}
 
 /// The resolved next hop of a destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +184,11 @@ impl Table {
         self.routes
             .retain(|e| !(e.net == net && e.first == first && e.last == last));
         n != self.routes.len()
+    }
+
+    /// Keep only the routes for which `f` is true.
+    pub fn retain(&mut self, f: impl FnMut(&Route) -> bool) {
+        self.routes.retain(f);
     }
 
     /// All routes.

@@ -14,10 +14,21 @@
 //! Tags expire `tag_expiry` after allocation (6 s default) unless
 //! preallocated; preallocated tags (Linux `MCTP_TAG_PREALLOC`) serve
 //! multi-message exchanges and live until dropped.
+//!
+//! **Owners.** Every owned tag records the [`Owner`] cookie of whoever sent
+//! the request (a daemon client, the CXL client, a Python socket) and the
+//! bus it went out on. The response is delivered with that owner
+//! ([`crate::Message::owner`]), expiry and bus removal report it
+//! ([`crate::Event::TagReleased`]), and [`crate::Stack::release_owner`]
+//! frees everything one owner held when it goes away — so a daemon keeps no
+//! tag table of its own. The Linux kernel does the same per socket (a
+//! response reaches only the socket whose key it matches); libmctp's demux
+//! daemon has no owners and sends every client message with tag 0, so a
+//! response reaches every client of the type (`sockets-and-daemons.md` §1).
 
 use alloc::vec::Vec;
 
-use crate::types::{Millis, NetworkId};
+use crate::types::{BusId, Millis, NetworkId, Owner};
 
 /// Peer value meaning "any peer" (requests to EID 0 or 0xFF).
 pub const ANY_PEER: u8 = 0xFF;
@@ -25,8 +36,10 @@ pub const ANY_PEER: u8 = 0xFF;
 /// Who holds a tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Holder {
-    App,
-    /// The control requester, request slot index.
+    /// A request of the caller's, on behalf of an owner.
+    Owner(Owner),
+    /// The control requester, request slot index (the owner of the
+    /// request is kept in the slot).
     Requester(usize),
 }
 
@@ -38,6 +51,31 @@ pub(crate) struct Entry {
     pub tag: u8,
     pub expires: Option<Millis>,
     pub holder: Holder,
+    /// Egress bus of the request (`None` for preallocated tags, which are
+    /// not tied to a bus).
+    pub bus: Option<BusId>,
+}
+
+impl Entry {
+    /// The event reporting this tag's release.
+    pub(crate) fn released(&self, reason: crate::types::TagRelease) -> crate::types::Event {
+        crate::types::Event::TagReleased {
+            net: self.net,
+            local: self.local,
+            peer: self.peer,
+            tag: self.tag,
+            owner: self.owner(),
+            reason,
+        }
+    }
+
+    /// The owner to report for this tag (requester slots report their own).
+    pub(crate) fn owner(&self) -> Owner {
+        match self.holder {
+            Holder::Owner(o) => o,
+            Holder::Requester(_) => Owner::APP,
+        }
+    }
 }
 
 /// The owned-tag table.
@@ -82,6 +120,7 @@ impl TagTable {
         dst: u8,
         expires: Option<Millis>,
         holder: Holder,
+        bus: Option<BusId>,
     ) -> Option<u8> {
         if self.entries.len() >= self.max {
             return None;
@@ -104,16 +143,18 @@ impl TagTable {
             tag,
             expires,
             holder,
+            bus,
         });
         Some(tag)
     }
 
-    /// Is (net, local, dst-peer, tag) held?
-    pub(crate) fn held(&self, net: NetworkId, local: u8, dst: u8, tag: u8) -> bool {
+    /// The entry of (net, local, dst-peer, tag), if held.
+    #[inline]
+    pub(crate) fn find(&self, net: NetworkId, local: u8, dst: u8, tag: u8) -> Option<&Entry> {
         let peer = peer_key(dst);
         self.entries
             .iter()
-            .any(|e| e.net == net && e.local == local && e.peer == peer && e.tag == tag)
+            .find(|e| e.net == net && e.local == local && e.peer == peer && e.tag == tag)
     }
 
     /// The entry a response (TO=0) from `src` to `dst` with `tag` answers.
@@ -155,9 +196,22 @@ impl TagTable {
         }
     }
 
-    /// Release all tags of a requester slot.
-    pub(crate) fn release_holder(&mut self, h: Holder) {
+    /// Release all tags of a holder; returns how many.
+    pub(crate) fn release_holder(&mut self, h: Holder) -> usize {
+        let n = self.entries.len();
         self.entries.retain(|e| e.holder != h);
+        n - self.entries.len()
+    }
+
+    /// Release the tags of requests sent on `bus`, calling `f` for each.
+    pub(crate) fn release_bus(&mut self, bus: BusId, mut f: impl FnMut(Entry)) {
+        self.entries.retain(|e| {
+            let gone = e.bus == Some(bus);
+            if gone {
+                f(*e);
+            }
+            !gone
+        });
     }
 
     /// Remove expired entries, calling `f` for each.

@@ -13,6 +13,23 @@ pub type NetworkId = u32;
 /// Milliseconds on the caller's clock.
 pub type Millis = u64;
 
+/// Who an owned tag, a control request or a delivered response belongs to:
+/// an opaque cookie the caller chooses (a daemon client's connection ID, the
+/// CXL client, a Python socket). The stack stores it with the tag and hands
+/// it back on the response, on tag expiry and on request outcomes, so a
+/// daemon routes a response to the one owner of its tag without keeping a
+/// second copy of the tag table.
+///
+/// [`Owner::APP`] (0) is the single application of a stack that has only
+/// one; any other value is the caller's to assign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Owner(pub u64);
+
+impl Owner {
+    /// The default owner: the stack's one application.
+    pub const APP: Owner = Owner(0);
+}
+
 /// A physical (binding) address: 0 bytes for serial/USB, 1 for SMBus/I2C
 /// (the 7-bit address), 2 for PCIe VDM (bus/device/function), 6 for I3C.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -101,8 +118,9 @@ pub struct Config {
     /// Owned tags held at once over all peers (8 per peer regardless).
     /// Default 64 (mctp-estack's flow table size).
     pub max_owned_tags: usize,
-    /// Packets waiting in the transmit queue; a send that does not fit
-    /// fails with [`SendError::QueueFull`]. Default 2048.
+    /// Packets waiting in each bus's transmit queue (unless the bus sets its
+    /// own [`crate::BusConfig::tx_queue_packets`]); a send that does not fit
+    /// fails with [`SendError::QueueFull`] for that bus only. Default 2048.
     pub tx_queue_packets: usize,
     /// Reassembled messages waiting for [`crate::Stack::poll_deliver`];
     /// beyond this, messages are dropped ([`DropReason::DeliverQueueFull`]).
@@ -142,13 +160,29 @@ pub struct Config {
     /// Network ID (UUID) for Get Network ID (unsupported if `None`).
     pub network_id: Option<[u8; 16]>,
     /// EIDs this endpoint asks for in Set Endpoint ID responses (a bridge's
-    /// pool size). Default 0: a simple endpoint.
+    /// pool size). Default 0: a simple endpoint. A non-zero pool makes the
+    /// stack a **bridge** (see [`Config::bridge`] and [`crate::bus_owner`]):
+    /// the EID its bus owner assigns is used on all its buses, and once the
+    /// pool is allocated it becomes bus owner of its other buses and sets up
+    /// their [`crate::BusConfig::devices`] from the pool.
     pub eid_pool_size: u8,
     /// Request timeout for control requests (DSP0237 MT2 = MT1 + 2·MT3 =
     /// 300 ms). Default 300 ms.
     pub control_timeout: Millis,
     /// Retries after the first attempt (DSP0237 MN1 ≥ 2). Default 2.
     pub control_retries: u8,
+}
+
+impl Config {
+    /// A bridge's configuration: forwarding on, asking its bus owner for a
+    /// pool of `pool_size` EIDs (DSP0236 §8.17 bridge EID pools).
+    pub fn bridge(pool_size: u8) -> Config {
+        Config {
+            forwarding: true,
+            eid_pool_size: pool_size,
+            ..Config::default()
+        }
+    }
 }
 
 impl Default for Config {
@@ -180,6 +214,7 @@ impl Default for Config {
 
 /// Which packet sizes a reassembly accepts (`mctp-core.md` §4, §5.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SizeRule {
     /// No size checks (Linux kernel, mctp-estack).
     Lax,
@@ -198,6 +233,7 @@ macro_rules! drop_reasons {
         /// Why a packet or message was dropped; each has a counter.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[repr(u8)]
+        #[non_exhaustive]
         pub enum DropReason { $( $(#[$m])* $v, )* }
 
         impl DropReason {
@@ -269,7 +305,18 @@ drop_reasons! {
     UnknownBus = "unknown_bus",
     /// A control message that could not be decoded far enough to answer.
     ControlMalformed = "control_malformed",
+    /// Packets still queued on a bus when it was removed.
+    BusRemoved = "bus_removed",
 }
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for DropReason {}
 
 /// Packet and message counters, including one per [`DropReason`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +394,10 @@ pub struct Message {
     pub tag: u8,
     /// Tag owner bit (true: a request or other tag-owning message).
     pub tag_owner: bool,
+    /// For a response (TO=0): the [`Owner`] of the owned tag it answers,
+    /// the one party it belongs to. `None` for requests and other
+    /// tag-owning messages, which a daemon hands out by message type.
+    pub owner: Option<Owner>,
     /// The message, starting at the message-type byte (IC bit included).
     pub data: Vec<u8>,
 }
@@ -364,6 +415,7 @@ impl Message {
 
 /// How the tag of an outgoing message is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TagMode {
     /// Allocate the lowest free owned tag for (local, peer) and send TO=1;
     /// the tag is released by the response or after `tag_expiry`.
@@ -389,6 +441,8 @@ pub struct SendOptions {
     /// Physical addressing: send on this bus to this address without a
     /// route lookup (needed for EID 0 and for unassigned peers).
     pub via: Option<(BusId, PhysAddr)>,
+    /// Who the owned tag (and so the response) belongs to.
+    pub owner: Owner,
 }
 
 impl SendOptions {
@@ -400,6 +454,7 @@ impl SendOptions {
             src: None,
             tag: TagMode::Owned,
             via: None,
+            owner: Owner::APP,
         }
     }
     /// A physically addressed request (destination EID 0).
@@ -410,7 +465,14 @@ impl SendOptions {
             src: None,
             tag: TagMode::Owned,
             via: Some((bus, phys)),
+            owner: Owner::APP,
         }
+    }
+    /// The same options for another owner.
+    #[must_use]
+    pub const fn owned_by(mut self, owner: Owner) -> Self {
+        self.owner = owner;
+        self
     }
 }
 
@@ -431,6 +493,7 @@ pub struct Sent {
 
 /// Why a send was refused. Nothing is queued when an error is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SendError {
     /// Empty message (at least the type byte is needed).
     Empty,
@@ -445,8 +508,8 @@ pub enum SendError {
     TagsExhausted,
     /// A preallocated tag that is not held.
     TagNotHeld,
-    /// The transmit queue cannot take the whole message (back-pressure:
-    /// poll_transmit, then retry).
+    /// The egress bus's transmit queue cannot take the whole message
+    /// (back-pressure for that bus only: drain it, then retry).
     QueueFull,
     /// Reserved or otherwise unusable EID.
     InvalidEid,
@@ -467,15 +530,91 @@ impl fmt::Display for SendError {
     }
 }
 
+#[cfg(feature = "std")]
+impl std::error::Error for SendError {}
+
+/// Why an owned tag was released without a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TagRelease {
+    /// `tag_expiry` passed with no response.
+    Expired,
+    /// The bus the request went out on was removed.
+    BusRemoved,
+}
+
+/// Why the bus-owner role could not set up an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SetupFailure {
+    /// The first request (Get Endpoint ID) could not be sent.
+    NotSent,
+    /// A later request could not be sent.
+    SendFailed,
+    /// A request got no response after its retries.
+    NoResponse,
+    /// A response did not decode.
+    MalformedResponse,
+    /// Get Endpoint ID failed (error completion or wrong response).
+    GetEndpointId,
+    /// Set Endpoint ID failed.
+    SetEndpointId,
+    /// Allocate Endpoint IDs failed.
+    AllocateEndpointIds,
+    /// Get Message Type Support failed.
+    GetMessageTypeSupport,
+    /// No free EID left in the pool.
+    PoolExhausted,
+    /// No contiguous room in the pool for the bridge's EID pool.
+    NoRoomForPool,
+    /// The bus was removed.
+    BusRemoved,
+    /// The bus-owner role is not enabled on this stack.
+    NotBusOwner,
+}
+
+impl SetupFailure {
+    /// A short description, as printed by `mctpkit simulate`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SetupFailure::NotSent => "could not send Get Endpoint ID",
+            SetupFailure::SendFailed => "send failed",
+            SetupFailure::NoResponse => "no response",
+            SetupFailure::MalformedResponse => "malformed response",
+            SetupFailure::GetEndpointId => "Get Endpoint ID failed",
+            SetupFailure::SetEndpointId => "Set Endpoint ID failed",
+            SetupFailure::AllocateEndpointIds => "Allocate Endpoint IDs failed",
+            SetupFailure::GetMessageTypeSupport => "Get Message Type Support failed",
+            SetupFailure::PoolExhausted => "EID pool exhausted",
+            SetupFailure::NoRoomForPool => "no room for the bridge's pool",
+            SetupFailure::BusRemoved => "bus removed",
+            SetupFailure::NotBusOwner => "bus-owner role not enabled",
+        }
+    }
+}
+
+impl fmt::Display for SetupFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for SetupFailure {}
+
 /// Notifications besides delivered messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Event {
-    /// An owned tag expired without a response.
-    TagExpired {
+    /// An owned tag was released without a response (expiry, or its bus
+    /// was removed); `owner` is who held it.
+    TagReleased {
         net: NetworkId,
         local: u8,
         peer: u8,
         tag: u8,
+        owner: Owner,
+        reason: TagRelease,
     },
     /// A bus's local EID was set by Set Endpoint ID from `bus_owner`.
     EidAssigned { bus: BusId, eid: u8, bus_owner: u8 },
@@ -488,11 +627,15 @@ pub enum Event {
     /// A control request finished (see [`crate::requester`]).
     Request(crate::requester::RequestOutcome),
     /// The bus-owner role set up an endpoint.
-    EndpointSetUp(crate::requester::EndpointInfo),
-    /// The bus-owner role gave up on a physical address.
+    EndpointSetUp(crate::bus_owner::EndpointInfo),
+    /// The bus-owner role gave up on a physical address after `attempts`
+    /// tries ([`crate::BusOwnerConfig::setup_attempts`]).
     EndpointFailed {
         bus: BusId,
         phys: PhysAddr,
-        reason: &'static str,
+        reason: SetupFailure,
+        attempts: u8,
     },
+    /// A bus was removed ([`crate::Stack::remove_bus`]).
+    BusRemoved { bus: BusId },
 }

@@ -40,7 +40,7 @@ static A: Counting = Counting;
 #[test]
 fn steady_state_allocates_nothing() {
     let (mut a, mut b) = pair(Config::default());
-    let t = a.alloc_tag(NET, 8, 9).unwrap();
+    let t = a.alloc_tag(NET, 8, 9, Owner::APP).unwrap();
     let opts = SendOptions {
         tag: TagMode::Preallocated(t),
         ..SendOptions::request(NET, 9)

@@ -581,9 +581,11 @@ fn owned_tags_expire_after_six_seconds() {
     while let Some(e) = a.poll_event() {
         assert!(matches!(
             e,
-            Event::TagExpired {
+            Event::TagReleased {
                 peer: 9,
                 local: 8,
+                owner: Owner::APP,
+                reason: TagRelease::Expired,
                 ..
             }
         ));
@@ -611,7 +613,7 @@ fn tag_expiry_is_configurable() {
 #[test]
 fn preallocated_tags_never_expire_and_serve_many_messages() {
     let (mut a, mut b) = pair(cfg());
-    let t = a.alloc_tag(NET, 8, 9).unwrap();
+    let t = a.alloc_tag(NET, 8, 9, Owner::APP).unwrap();
     let opts = SendOptions {
         tag: TagMode::Preallocated(t),
         ..SendOptions::request(NET, 9)

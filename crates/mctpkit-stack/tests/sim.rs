@@ -33,23 +33,36 @@ fn build(seed: u64) -> Topo {
         control_retries: 6,
         ..Config::default()
     });
-    bo.add_bus(sm(0x10).eid(8));
+    bo.add_bus(
+        sm(0x10)
+            .eid(8)
+            .devices(&[PhysAddr::byte(0x20), PhysAddr::byte(0x30)]),
+    );
     bo.enable_bus_owner(BusOwnerConfig {
         first: 9,
+        setup_attempts: 50,
         ..BusOwnerConfig::default()
     });
     let bo = w.add_node("BO", bo);
 
+    // A bridge: the stack's bridge policy gives it its EID on every bus and,
+    // once its pool is allocated, makes it bus owner of buses 1 and 2 with
+    // that pool, setting up the devices listed there.
     let mut br = Stack::new(Config {
-        forwarding: true,
-        eid_pool_size: 8,
         control_retries: 6,
         uuid: Some([0xB0; 16]),
-        ..Config::default()
+        ..Config::bridge(8)
+    });
+    // Settings the bridge's bus-owner role starts from (the pool replaces
+    // the range).
+    br.enable_bus_owner(BusOwnerConfig {
+        max_pool_size: 0,
+        setup_attempts: 50,
+        ..BusOwnerConfig::default()
     });
     br.add_bus(sm(0x20));
-    br.add_bus(sm(0x10));
-    br.add_bus(BusConfig::new(BindingKind::Serial, PhysAddr::NONE));
+    br.add_bus(sm(0x10).devices(&[PhysAddr::byte(0x40), PhysAddr::byte(0x50)]));
+    br.add_bus(BusConfig::new(BindingKind::Serial, PhysAddr::NONE).devices(&[PhysAddr::NONE]));
     let br = w.add_node("bridge", br);
 
     let mut eps = Vec::new();
@@ -89,84 +102,59 @@ fn build(seed: u64) -> Topo {
 }
 
 /// Bus-owner enumeration, including the bridge enumerating its own buses
-/// from the pool it was given. Returns the EIDs of E1..E4.
+/// from the pool it was given — all by the stacks' bus-owner role, with no
+/// application help. Returns the EIDs of E1..E4.
 fn enumerate(t: &mut Topo) -> Vec<u8> {
     let (bo, br) = (t.bo, t.br);
     let now = t.w.now;
-    for phys in [0x20, 0x30] {
-        t.w.nodes[bo]
-            .setup_endpoint(now, BusId(0), PhysAddr::byte(phys))
-            .unwrap();
-    }
-    let mut eids: HashMap<usize, u8> = HashMap::new();
-    let mut pending_bridge = 3;
+    assert_eq!(t.w.nodes[bo].enumerate(now, BusId(0)), 2);
+    let ready = |s: &Stack| {
+        !s.setups().is_empty()
+            && s.setups()
+                .iter()
+                .all(|x| matches!(x.state, SetupState::Ready(_)))
+    };
     for _ in 0..200_000 {
         t.w.step();
-        let now = t.w.now;
-        while let Some(e) = t.w.nodes[br].poll_event() {
-            match e {
-                Event::EidAssigned { eid, .. } => {
-                    // Same EID on the downstream buses.
-                    t.w.nodes[br].set_local_eids(BusId(1), &[eid]);
-                    t.w.nodes[br].set_local_eids(BusId(2), &[eid]);
-                }
-                Event::PoolAllocated { start, size, .. } => {
-                    let s = &mut t.w.nodes[br];
-                    s.enable_bus_owner(BusOwnerConfig {
-                        net: NET,
-                        first: start,
-                        last: start + size - 1,
-                        max_pool_size: 0,
-                    });
-                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x40))
-                        .unwrap();
-                    s.setup_endpoint(now, BusId(1), PhysAddr::byte(0x50))
-                        .unwrap();
-                    s.setup_endpoint(now, BusId(2), PhysAddr::NONE).unwrap();
-                }
-                Event::EndpointSetUp(info) => {
-                    let node = match (info.bus.0, info.phys.as_bytes()) {
-                        (1, [0x40]) => t.eps[1],
-                        (1, [0x50]) => t.eps[2],
-                        _ => t.eps[3],
-                    };
-                    assert_eq!(info.types, [0x00, 0x7D]);
-                    eids.insert(node, info.eid);
-                    pending_bridge -= 1;
-                }
-                Event::EndpointFailed { bus, phys, reason } => {
-                    // Retry, as an operator (or mctpd's recovery) would.
-                    let _ = reason;
-                    t.w.nodes[br].setup_endpoint(now, bus, phys).unwrap();
-                }
-                _ => {}
-            }
+        for n in 0..t.w.nodes.len() {
+            while t.w.nodes[n].poll_event().is_some() {}
         }
-        while let Some(e) = t.w.nodes[bo].poll_event() {
-            match e {
-                Event::EndpointSetUp(info) => {
-                    if info.phys.as_bytes() == [0x30] {
-                        eids.insert(t.eps[0], info.eid);
-                    } else {
-                        assert!(info.bridge);
-                        assert_eq!(info.pool.map(|p| p.1), Some(8));
-                    }
-                }
-                Event::EndpointFailed { bus, phys, .. } => {
-                    t.w.nodes[bo].setup_endpoint(now, bus, phys).unwrap();
-                }
-                _ => {}
-            }
-        }
-        for &e in &t.eps {
-            while t.w.nodes[e].poll_event().is_some() {}
-        }
-        if pending_bridge == 0 && eids.len() == 4 && t.w.idle() {
+        if t.w.nodes[br].setups().len() == 3
+            && ready(&t.w.nodes[br])
+            && ready(&t.w.nodes[bo])
+            && t.w.idle()
+        {
             break;
         }
     }
-    assert_eq!(eids.len(), 4, "all endpoints enumerated");
-    t.eps.iter().map(|n| eids[n]).collect()
+    let info = |s: &Stack, bus: u8, phys: PhysAddr| {
+        s.setups()
+            .iter()
+            .find(|x| x.bus == BusId(bus) && x.phys == phys)
+            .and_then(|x| match &x.state {
+                SetupState::Ready(i) => Some(i.clone()),
+                _ => None,
+            })
+            .expect("endpoint set up")
+    };
+    let (bos, brs) = (&t.w.nodes[bo], &t.w.nodes[br]);
+    let bridge = info(bos, 0, PhysAddr::byte(0x20));
+    assert!(bridge.bridge);
+    assert_eq!(bridge.pool.map(|p| p.1), Some(8));
+    // The bridge uses its one EID on every bus.
+    for b in 0..3 {
+        assert_eq!(brs.local_eid(BusId(b)), bridge.eid);
+    }
+    let eps = [
+        info(bos, 0, PhysAddr::byte(0x30)),
+        info(brs, 1, PhysAddr::byte(0x40)),
+        info(brs, 1, PhysAddr::byte(0x50)),
+        info(brs, 2, PhysAddr::NONE),
+    ];
+    for e in &eps[1..] {
+        assert_eq!(e.types, [0x00, 0x7D]);
+    }
+    eps.iter().map(|e| e.eid).collect()
 }
 
 #[test]
@@ -176,12 +164,7 @@ fn enumeration_on_clean_links() {
     // The bridge got EID 9 (first setup) and a pool of 8; E2..E4 come from
     // that pool, E1 from the bus owner's own range outside it.
     assert_eq!(t.w.nodes[t.br].local_eid(BusId(0)), 9);
-    let (start, size) = t.w.nodes[t.bo]
-        .assigned_eids()
-        .iter()
-        .copied()
-        .find(|a| a.1 == 8)
-        .unwrap();
+    let (start, size) = t.w.nodes[t.bo].assigned_eids().find(|a| a.1 == 8).unwrap();
     let in_pool = |e: u8| e >= start && e < start + size;
     assert!(!in_pool(eids[0]) && eids[0] != 9);
     let mut down = eids[1..].to_vec();

@@ -345,6 +345,42 @@ open_enum! {
     }
 }
 
+impl MessageType {
+    /// A message type from text, the one parser the CLI, the analyser's
+    /// filters and topology files share: a number (decimal or `0x` hex, at
+    /// most 0x7F) or a DSP0239 name, case-insensitive and ignoring `-`, `_`
+    /// and spaces (`pldm`, `NC-SI`, `ncsi`, `nvme_mi`, `cxl-cci`,
+    /// `vendor-iana`).
+    pub fn from_name(s: &str) -> Option<MessageType> {
+        let s = s.trim();
+        let num = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+            Some(h) => u8::from_str_radix(h, 16).ok(),
+            None => s.parse::<u8>().ok(),
+        };
+        if let Some(n) = num {
+            return (n <= 0x7F).then(|| MessageType::from_value(n));
+        }
+        MessageType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name().is_some_and(|n| loose_eq(n, s)))
+    }
+}
+
+/// Equal ignoring ASCII case, `-`, `_` and spaces.
+fn loose_eq(a: &str, b: &str) -> bool {
+    let keep = |c: &u8| !matches!(c, b'-' | b'_' | b' ');
+    let mut x = a.bytes().filter(keep).map(|c| c.to_ascii_lowercase());
+    let mut y = b.bytes().filter(keep).map(|c| c.to_ascii_lowercase());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
 /// The first byte of a message: IC bit and 7-bit message type (DSP0236 §8.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -582,6 +618,25 @@ mod tests {
         let t = TypeByte::from_byte(0x84);
         assert!(t.ic);
         assert_eq!(t.msg_type, MessageType::NvmeMi);
+        for (text, want) in [
+            ("pldm", 0x01),
+            ("NC-SI", 0x02),
+            ("ncsi", 0x02),
+            ("nvme_mi", 0x04),
+            ("cxl-fm-api", 0x07),
+            ("CXL CCI", 0x08),
+            ("vendor-iana", 0x7F),
+            ("0x7e", 0x7E),
+            ("5", 0x05),
+        ] {
+            assert_eq!(
+                MessageType::from_name(text).map(|t| t.value()),
+                Some(want),
+                "{text}"
+            );
+        }
+        assert_eq!(MessageType::from_name("0x80"), None);
+        assert_eq!(MessageType::from_name("pldmx"), None);
         assert_eq!(t.to_byte(), 0x84);
         assert_eq!(
             TypeByte::from_byte(0x55).msg_type,

@@ -310,6 +310,30 @@ impl Describe for Message<'_> {
     }
 }
 
+/// Whether a message (type byte first) is a request, per its family: the
+/// Rq bit for MCTP control and PLDM (bit 7 of byte 1, DSP0236 §12.2,
+/// DSP0240), the decoder's pairing for the others (SPDM request codes have
+/// bit 7 set, NVMe-MI its ROR bit, CXL its category, NC-SI its response
+/// bit, vendor messages through their registered decoder). `None` when the
+/// message carries no direction (unknown types, undecodable bodies); the
+/// one place the CLI and the stack's callers ask.
+pub fn is_request(msg: &[u8]) -> Option<bool> {
+    if let [t, b, ..] = msg {
+        if t & 0x7F <= 0x01 {
+            return Some(b & 0x80 != 0);
+        }
+    }
+    match Message::parse(msg) {
+        Ok(Message::NvmeMi(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Spdm(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Cxl(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Vdm(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::NcSi(m)) => m.pairing().map(|p| p.request),
+        Ok(Message::Ethernet(m)) => m.pairing().map(|p| p.request),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod ic_tests {
     use super::*;

@@ -95,26 +95,18 @@ fn allocate_op(s: &str) -> Result<u8, String> {
     parse::named(s, &[("allocate", 0), ("force", 1), ("get-info", 2)])
 }
 
-/// Message type names as in `analyze --filter type=`.
+/// Message type names as in `analyze --filter type=` (one parser:
+/// `MessageType::from_name`), plus `base` (0xFF) for Get MCTP Version
+/// Support's "the base specification".
 pub fn message_type(s: &str) -> Result<u8, String> {
-    parse::named(
-        s,
-        &[
-            ("control", 0x00),
-            ("pldm", 0x01),
-            ("nc-si", 0x02),
-            ("ethernet", 0x03),
-            ("nvme-mi", 0x04),
-            ("spdm", 0x05),
-            ("secured", 0x06),
-            ("cxl-fm-api", 0x07),
-            ("cxl-cci", 0x08),
-            ("pcie-mi", 0x09),
-            ("vendor-pci", 0x7E),
-            ("vendor-iana", 0x7F),
-            ("base", 0xFF),
-        ],
-    )
+    if s.eq_ignore_ascii_case("base") || s.eq_ignore_ascii_case("0xff") || s == "255" {
+        return Ok(0xFF);
+    }
+    mctpkit::wire::mctp::MessageType::from_name(s)
+        .map(|t| t.value())
+        .ok_or_else(|| {
+            format!("unknown message type {s:?} (a DSP0239 name, a number up to 0x7f, or base)")
+        })
 }
 
 fn entry_type(s: &str) -> Result<u8, String> {

@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Subcommand;
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
 use mctpkit::dissect::{dissect_with, SCRATCH_LEN};
-use mctpkit::wire::binding::{i3c, ipmi, pcie_vdm, serial, smbus, usb, ParseOptions};
+use mctpkit::wire::binding::{i3c, ipmi, pcie_vdm, serial, smbus, usb, Framing, ParseOptions};
 use mctpkit::wire::fragment::Fragmenter;
 use mctpkit::{render, BindingKind};
 
@@ -222,30 +222,12 @@ fn family(msg: Vec<u8>) -> Result<(Vec<u8>, bool), String> {
     Ok((msg, req))
 }
 
-/// Whether `msg` is a request, so TO defaults to 1 (responses: 0).
-/// Control and PLDM carry a request bit (bit 7 of byte 1); the other
-/// families say it through their decoder's `pairing()` (SPDM request codes
-/// have bit 7 set, NVMe-MI its ROR bit, CXL its category, NC-SI its
-/// response bit). Anything without a direction (unsolicited, unknown
-/// types, vendor messages without a registered decoder) counts as a
-/// request: use --no-to otherwise.
+/// Whether `msg` is a request, so TO defaults to 1 (responses: 0); the
+/// family rules live in `mctpkit_wire::message::is_request`. Anything
+/// without a direction (unsolicited, unknown types, vendor messages without
+/// a registered decoder) counts as a request: use --no-to otherwise.
 fn is_request(msg: &[u8]) -> bool {
-    use mctpkit::wire::message::Message;
-    if let [t, b, ..] = msg {
-        if t & 0x7F <= 0x01 {
-            return b & 0x80 != 0;
-        }
-    }
-    let pairing = match Message::parse(msg) {
-        Ok(Message::NvmeMi(m)) => m.pairing().map(|p| p.request),
-        Ok(Message::Spdm(m)) => m.pairing().map(|p| p.request),
-        Ok(Message::Cxl(m)) => m.pairing().map(|p| p.request),
-        Ok(Message::Vdm(m)) => m.pairing().map(|p| p.request),
-        Ok(Message::NcSi(m)) => m.pairing().map(|p| p.request),
-        Ok(Message::Ethernet(m)) => m.pairing().map(|p| p.request),
-        _ => None,
-    };
-    pairing.unwrap_or(true)
+    mctpkit::wire::message::is_request(msg).unwrap_or(true)
 }
 
 /// Wrap one packet in the chosen binding.
@@ -255,19 +237,15 @@ fn frame(args: &Args, packet: &[u8]) -> Result<Vec<u8>, String> {
         dst_addr: args.dst_addr,
         src_addr: args.src_addr,
     };
-    let r = match args.binding {
-        BindingArg::None => {
-            buf[..packet.len()].copy_from_slice(packet);
-            Ok(packet.len())
-        }
-        BindingArg::Smbus => smbus.emit_frame(packet, &mut buf),
-        BindingArg::SmbusNoDest => smbus.emit_frame_no_dest(packet, &mut buf),
-        BindingArg::Serial => serial::Repr::default().emit_frame(packet, &mut buf),
-        BindingArg::I3c => i3c::Repr {
+    let framing = match args.binding {
+        BindingArg::None => Framing::None,
+        BindingArg::Smbus => Framing::Smbus(smbus),
+        BindingArg::SmbusNoDest => Framing::SmbusNoDest(smbus),
+        BindingArg::Serial => Framing::Serial(serial::Repr::default()),
+        BindingArg::I3c => Framing::I3c(i3c::Repr {
             pec_addr: i3c_pec_addr(args),
-        }
-        .emit_frame(packet, &mut buf),
-        BindingArg::PcieVdm => pcie_vdm::Repr {
+        }),
+        BindingArg::PcieVdm => Framing::PcieVdm(pcie_vdm::Repr {
             routing: match args.routing {
                 RoutingArg::Id => pcie_vdm::Routing::RouteById,
                 RoutingArg::RootComplex => pcie_vdm::Routing::RouteToRootComplex,
@@ -276,13 +254,12 @@ fn frame(args: &Args, packet: &[u8]) -> Result<Vec<u8>, String> {
             requester_id: args.requester_id,
             target_id: args.target_id,
             ..pcie_vdm::Repr::default()
-        }
-        .emit_frame(packet, &mut buf),
-        BindingArg::Usb => usb::Repr::default().emit_frame(packet, &mut buf),
+        }),
+        BindingArg::Usb => Framing::Usb(usb::Repr::default()),
         // IPMI Master Write-Read (NetFn App, cmd 0x52) on channel 0, public
         // bus 0, to the SMBus destination, carrying the frame without its
         // destination byte.
-        BindingArg::Ipmi => ipmi::Repr {
+        BindingArg::Ipmi => Framing::Ipmi(ipmi::Repr {
             lun: 0,
             channel: 0,
             bus_id: 0,
@@ -290,9 +267,9 @@ fn frame(args: &Args, packet: &[u8]) -> Result<Vec<u8>, String> {
             slave_addr: args.dst_addr,
             read_count: 0,
             src_addr: args.src_addr,
-        }
-        .emit_frame(packet, &mut buf),
+        }),
     };
+    let r = framing.emit(packet, &mut buf);
     let n = r.map_err(|e| {
         format!(
             "cannot frame a {}-byte packet for {}: {e} (lower --mtu?)",

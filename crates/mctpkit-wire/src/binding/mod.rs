@@ -18,19 +18,24 @@
 //! Every module also offers an encoder that wraps a given MCTP packet:
 //! `smbus::Repr::emit_frame`, `serial::Repr::emit_frame`,
 //! `i3c::Repr::emit_frame`, `pcie_vdm::Repr::emit_frame`,
-//! `usb::Repr::emit_frame`, each computing lengths and checks.
+//! `usb::Repr::emit_frame`, each computing lengths and checks; [`Framing`]
+//! picks one of them by binding kind and addresses (the stack's transmit
+//! path and `mctpkit craft` both frame through it).
 
 use core::fmt;
 
 use crate::describe::{Describe, Visitor};
 use crate::error::{Error, Layer, Result};
 
+mod framing;
 pub mod i3c;
 pub mod ipmi;
 pub mod pcie_vdm;
 pub mod serial;
 pub mod smbus;
 pub mod usb;
+
+pub use framing::{pcie_id, Framing};
 
 /// CRC-8/SMBUS (poly 0x07, init 0, no reflection): the SMBus and I3C PEC.
 pub(crate) const PEC_CRC: crc::Crc<u8> = crc::Crc::<u8>::new(&crc::CRC_8_SMBUS);

@@ -144,14 +144,7 @@ fn parse_number(s: &str) -> Option<u8> {
 }
 
 fn parse_type(s: &str) -> Option<u8> {
-    if let Some(n) = parse_number(s) {
-        return (n <= 0x7F).then_some(n);
-    }
-    let want = normalise(s);
-    MessageType::ALL
-        .iter()
-        .find(|t| t.name().is_some_and(|n| normalise(n) == want))
-        .map(|t| t.value())
+    MessageType::from_name(s).map(|t| t.value())
 }
 
 impl Term {
