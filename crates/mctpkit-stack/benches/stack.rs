@@ -1,5 +1,5 @@
 //! Stack throughput: fragment + reassemble in memory through two `Stack`s
-//! (stack A's `send` + `poll_transmit_with` feeding stack B's `receive`,
+//! (stack A's `send` + `poll_transmit_with_on` feeding stack B's `receive`,
 //! then B's `poll_deliver` + `recycle`), and serial framing/deframing.
 //!
 //! `cargo bench -p mctpkit-stack --bench stack -- --warm-up-time 1 --measurement-time 3`
@@ -49,8 +49,9 @@ fn pair(mtu: usize) -> (Stack, Stack, u8) {
 /// reassemble, deliver, recycle the buffer. Returns the delivered length.
 fn one_message(a: &mut Stack, b: &mut Stack, opts: SendOptions, m: &[u8]) -> usize {
     a.send(0, opts, m).unwrap();
+    // The bus's own queue, as a daemon's per-bus writer drains it.
     while a
-        .poll_transmit_with(|_, p| {
+        .poll_transmit_with_on(BusId(0), |_, p| {
             let _ = b.receive(0, BusId(0), PhysAddr::NONE, p);
         })
         .is_some()

@@ -116,6 +116,7 @@ impl Stack {
             Box::new(serial::Deframer::new(opts))
         });
         let limit = cfg.tx_queue_packets.unwrap_or(self.cfg.tx_queue_packets);
+        self.bus_generation += 1;
         let bus = Bus {
             deframer,
             discovered: false,
@@ -147,6 +148,7 @@ impl Stack {
     /// bus's configuration, `None` if there was no such bus.
     pub fn remove_bus(&mut self, bus: BusId) -> Option<BusConfig> {
         let mut b = self.buses.get_mut(usize::from(bus.0))?.take()?;
+        self.bus_generation += 1;
         let (bufs, n) = b.txq.clear();
         for buf in bufs {
             self.pkt_pool.put(buf);

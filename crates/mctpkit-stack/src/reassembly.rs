@@ -76,9 +76,11 @@ impl BufPool {
             limit,
         }
     }
+    #[inline]
     pub(crate) fn get(&mut self) -> Vec<u8> {
         self.free.pop().unwrap_or_default()
     }
+    #[inline]
     pub(crate) fn put(&mut self, mut v: Vec<u8>) {
         if self.free.len() < self.limit && v.capacity() > 0 {
             v.clear();

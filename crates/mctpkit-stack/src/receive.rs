@@ -185,7 +185,67 @@ impl Stack {
             return self.receive_checked(now, bus, phys, packet, learns);
         }
         let key = Key::from_header(net, dst, src, flags);
+        const SINGLE: u8 = mctp::flags::SOM | mctp::flags::EOM;
+        if flags & SINGLE == SINGLE && !self.reasm.any_active() {
+            if let Some(r) = self.single_packet(now, key, payload, bus, phys, learns) {
+                return r;
+            }
+        }
         self.receive_local(now, Pkt::new(key, flags, payload, bus, phys, true), learns)
+    }
+
+    /// A single-packet message to a local EID with no reassembly in
+    /// progress (so none to abort): delivered straight from the packet,
+    /// with exactly the rules of the general path. `None` hands the cases
+    /// it does not cover (control requests, the requester's responses,
+    /// empty or oversized packets) to the general path untouched.
+    #[inline]
+    fn single_packet(
+        &mut self,
+        now: Millis,
+        key: Key,
+        payload: &[u8],
+        bus: BusId,
+        phys: PhysAddr,
+        learns: bool,
+    ) -> Option<Result<(), DropReason>> {
+        let &first = payload.first()?;
+        if payload.len() > self.cfg.max_message_size {
+            return None;
+        }
+        let owner = if key.to {
+            if first & 0x7F == 0 && self.cfg.control_responder {
+                return None;
+            }
+            if learns && (!phys.as_bytes().is_empty() || self.p2p(bus)) {
+                self.learn_neighbour(key.net, key.src, bus, phys);
+            }
+            None
+        } else {
+            // A response must answer an owned tag (Linux: no key → drop).
+            let Some(i) = self.tags.lookup(key.net, key.src, key.dst, key.tag) else {
+                return Some(self.dropped(DropReason::UnexpectedResponse));
+            };
+            let Some(Holder::Owner(o)) = self.tags.get(i).map(|e| e.holder) else {
+                return None;
+            };
+            self.tags.answered(i);
+            Some(o)
+        };
+        let _ = now;
+        let mut data = self.pool.get();
+        data.extend_from_slice(payload);
+        Some(self.push_deliver(Message {
+            net: key.net,
+            bus,
+            phys,
+            src: key.src,
+            dst: key.dst,
+            tag: key.tag,
+            tag_owner: key.to,
+            owner,
+            data,
+        }))
     }
 
     /// The general case of [`Stack::receive`]: every EID rule, then local

@@ -138,6 +138,8 @@ pub struct Resolved {
 pub struct Table {
     routes: Vec<Route>,
     max: usize,
+    /// Bumped by every change, so callers can cache lookups.
+    generation: u64,
 }
 
 impl Table {
@@ -150,11 +152,13 @@ impl Table {
         Table {
             routes: Vec::new(),
             max,
+            generation: 0,
         }
     }
 
     /// Add or replace a route.
     pub fn add(&mut self, r: Route) -> Result<(), RouteError> {
+        self.generation += 1;
         if r.first > r.last || r.first < 8 || r.last == 0xFF {
             return Err(RouteError::BadRange);
         }
@@ -180,6 +184,7 @@ impl Table {
 
     /// Remove the route with exactly this range.
     pub fn remove(&mut self, net: NetworkId, first: u8, last: u8) -> bool {
+        self.generation += 1;
         let n = self.routes.len();
         self.routes
             .retain(|e| !(e.net == net && e.first == first && e.last == last));
@@ -188,7 +193,13 @@ impl Table {
 
     /// Keep only the routes for which `f` is true.
     pub fn retain(&mut self, f: impl FnMut(&Route) -> bool) {
+        self.generation += 1;
         self.routes.retain(f);
+    }
+
+    /// Changes so far (any add, remove or retain).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// All routes.

@@ -46,6 +46,12 @@ pub struct Stack {
     pub(crate) req: Requester,
     /// Bridge EID pool received by Allocate Endpoint IDs (start, size).
     pub(crate) pool_alloc: Option<(u8, u8)>,
+    /// The last routed egress: (net, dst, route-table generation, bus
+    /// generation) → egress, so a stream of messages to one peer resolves
+    /// its route once.
+    pub(crate) egress_cache: Option<(NetworkId, u8, u64, u64, Egress)>,
+    /// Bumped when a bus is added or removed (invalidates `egress_cache`).
+    pub(crate) bus_generation: u64,
     /// Bridge policy work decided while answering a control request, run
     /// once its response is queued: the buses to enumerate.
     pub(crate) pending_bridge: Option<Vec<BusId>>,
@@ -73,6 +79,8 @@ impl Stack {
             req: Requester::default(),
             pool_alloc: None,
             pending_bridge: None,
+            egress_cache: None,
+            bus_generation: 0,
             cfg,
         }
     }
@@ -189,6 +197,20 @@ impl Stack {
         })
     }
 
+    /// [`Stack::egress_for`] through the one-entry cache.
+    #[inline]
+    fn egress_cached(&mut self, net: NetworkId, dst: u8) -> Option<Egress> {
+        let (g, bg) = (self.routes.generation(), self.bus_generation);
+        if let Some((n, d, rg, b, eg)) = self.egress_cache {
+            if n == net && d == dst && rg == g && b == bg {
+                return Some(eg);
+            }
+        }
+        let eg = self.egress_for(net, dst)?;
+        self.egress_cache = Some((net, dst, g, bg, eg));
+        Some(eg)
+    }
+
     fn egress_via(&self, bus: BusId, phys: PhysAddr) -> Option<Egress> {
         let b = self.bus_ref(bus)?;
         Some(Egress {
@@ -226,7 +248,7 @@ impl Stack {
         let eg = match opts.via {
             Some((bus, phys)) => self.egress_via(bus, phys).ok_or(SendError::UnknownBus)?,
             None => self
-                .egress_for(opts.net, opts.dst)
+                .egress_cached(opts.net, opts.dst)
                 .ok_or(SendError::NoRoute)?,
         };
         let src = match opts.src {
