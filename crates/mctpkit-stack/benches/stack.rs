@@ -9,7 +9,7 @@
 //! Wall-clock numbers are noisy on a shared machine; the stable metric is
 //! instructions per packet under callgrind. With `MCTPKIT_COUNT=<case>:<n>`
 //! set, the binary skips criterion and runs `n` iterations of one case
-//! (`1k`, `64b`, `64k`, `serial`), so
+//! (`1k`, `64b`, `64k`, each also `-owned`; `serial`), so
 //!
 //! ```text
 //! cargo bench -p mctpkit-stack --bench stack --no-run
@@ -46,8 +46,10 @@ fn pair(mtu: usize) -> (Stack, Stack, u8) {
 }
 
 /// One message from `a` to `b`: fragment, hand every packet over,
-/// reassemble, deliver, recycle the buffer. Returns the delivered length.
-fn one_message(a: &mut Stack, b: &mut Stack, opts: SendOptions, m: &[u8]) -> usize {
+/// reassemble, deliver (by reference, as a daemon copying it into a client
+/// socket does; `owned`: as an owned `Message`, then recycled). Returns the
+/// delivered length.
+fn one_message(a: &mut Stack, b: &mut Stack, opts: SendOptions, m: &[u8], owned: bool) -> usize {
     a.send(0, opts, m).unwrap();
     // The bus's own queue, as a daemon's per-bus writer drains it.
     while a
@@ -56,10 +58,14 @@ fn one_message(a: &mut Stack, b: &mut Stack, opts: SendOptions, m: &[u8]) -> usi
         })
         .is_some()
     {}
-    let got = b.poll_deliver().unwrap();
-    let n = got.data.len();
-    b.recycle(got);
-    n
+    if owned {
+        let got = b.poll_deliver().unwrap();
+        let n = got.data.len();
+        b.recycle(got);
+        n
+    } else {
+        b.poll_deliver_with(|got| got.data.len()).unwrap()
+    }
 }
 
 fn message(len: usize) -> Vec<u8> {
@@ -79,7 +85,10 @@ fn roundtrip(c: &mut Criterion) {
         let m = message(len);
         g.throughput(Throughput::Elements(1));
         g.bench_function(BenchmarkId::new("messages", name), |bench| {
-            bench.iter(|| one_message(&mut a, &mut b, opts, black_box(&m)))
+            bench.iter(|| one_message(&mut a, &mut b, opts, black_box(&m), false))
+        });
+        g.bench_function(BenchmarkId::new("messages_owned", name), |bench| {
+            bench.iter(|| one_message(&mut a, &mut b, opts, black_box(&m), true))
         });
     }
     g.finish();
@@ -173,7 +182,11 @@ fn count_mode(spec: &str) {
             }
         }
         _ => {
-            let len = match case {
+            let (base, owned) = match case.strip_suffix("-owned") {
+                Some(b) => (b, true),
+                None => (case, false),
+            };
+            let len = match base {
                 "64b" => 64,
                 "1k" => 1024,
                 "64k" => 65536,
@@ -186,7 +199,7 @@ fn count_mode(spec: &str) {
             };
             let m = message(len);
             for _ in 0..n {
-                total += one_message(&mut a, &mut b, opts, black_box(&m));
+                total += one_message(&mut a, &mut b, opts, black_box(&m), owned);
             }
         }
     }

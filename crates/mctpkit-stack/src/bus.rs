@@ -149,10 +149,7 @@ impl Stack {
     pub fn remove_bus(&mut self, bus: BusId) -> Option<BusConfig> {
         let mut b = self.buses.get_mut(usize::from(bus.0))?.take()?;
         self.bus_generation += 1;
-        let (bufs, n) = b.txq.clear();
-        for buf in bufs {
-            self.pkt_pool.put(buf);
-        }
+        let n = b.txq.clear();
         self.tx_packets -= n;
         self.tx_ready &= !crate::transmit::ready_bit(bus);
         for _ in 0..n {
@@ -194,6 +191,7 @@ impl Stack {
 
     /// Replace a bus's local EIDs (first = source EID).
     pub fn set_local_eids(&mut self, bus: BusId, eids: &[u8]) {
+        self.bus_generation += 1;
         if let Some(b) = self.bus_mut(bus) {
             b.cfg.eids.clear();
             b.cfg.eids.extend_from_slice(eids);

@@ -381,6 +381,7 @@ pub(crate) fn bridge_eid_assigned(s: &mut Stack, bus: BusId, eid: u8) {
     let Some(net) = s.bus(bus).map(|b| b.net) else {
         return;
     };
+    s.bus_generation += 1;
     for b in s.buses.iter_mut().flatten() {
         if b.cfg.net == net {
             b.cfg.eids.clear();

@@ -142,6 +142,7 @@ fn respond(
                     if q.eid < 8 || q.eid == 0xFF {
                         return invalid(out);
                     }
+                    s.bus_generation += 1;
                     if let Some(b) = s.bus_mut(bus) {
                         b.cfg.eids.clear();
                         b.cfg.eids.push(q.eid);

@@ -54,6 +54,7 @@ pub mod control;
 pub mod reassembly;
 mod receive;
 pub mod requester;
+mod ring;
 pub mod route;
 pub mod sim;
 mod stack;

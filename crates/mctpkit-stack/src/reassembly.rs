@@ -99,9 +99,10 @@ const EOM_BIT: u32 = (mctp::flags::EOM as u32) << 24;
 #[derive(Debug)]
 struct Ctx {
     /// The masked header word the next packet of this reassembly carries
-    /// (version 1, the key's EIDs, SOM clear, `next_seq`, TO, tag), for the
-    /// one-compare fast path; a value no packet matches when the
-    /// reassembly is not for local delivery.
+    /// (version 1, the key's EIDs, SOM clear, the next sequence number, TO,
+    /// tag), for the one-compare fast path; it is also where the next
+    /// sequence number is kept (bits 28..29). A reassembly that is not for
+    /// local delivery has bit 7 set, which no masked packet header has.
     expect: u32,
     active: bool,
     key: Key,
@@ -109,7 +110,6 @@ struct Ctx {
     kid: u64,
     buf: Vec<u8>,
     first_seq: u8,
-    next_seq: u8,
     frag: usize,
     last_len: usize,
     last: Millis,
@@ -167,14 +167,21 @@ impl<'a> Pkt<'a> {
 /// The masked header word expected after a packet with sequence `seq`.
 #[inline]
 fn expect_word(key: &Key, next_seq: u8, local: bool) -> u32 {
-    if !local {
-        // Byte 0's high nibble is masked out of every packet: never matches.
-        return 0x80;
-    }
-    let flags = (next_seq << mctp::flags::SEQ_SHIFT)
+    let flags = ((next_seq & 3) << mctp::flags::SEQ_SHIFT)
         | if key.to { mctp::flags::TO } else { 0 }
         | (key.tag & mctp::flags::TAG_MASK);
-    u32::from_le_bytes([mctp::HEADER_VERSION, key.dst, key.src, flags])
+    // Byte 0's high nibble is masked out of every packet: bit 7 set there
+    // never matches.
+    let not_local = if local { 0 } else { 0x80 };
+    u32::from_le_bytes([mctp::HEADER_VERSION | not_local, key.dst, key.src, flags])
+}
+
+impl Ctx {
+    /// The sequence number the next packet must carry.
+    #[inline]
+    fn next_seq(&self) -> u8 {
+        ((self.expect >> (24 + mctp::flags::SEQ_SHIFT)) & 3) as u8
+    }
 }
 
 /// The set of reassembly contexts.
@@ -240,7 +247,6 @@ impl Reassembler {
                 kid: 0,
                 buf: Vec::new(),
                 first_seq: 0,
-                next_seq: 0,
                 frag: 0,
                 last_len: 0,
                 last: 0,
@@ -460,7 +466,6 @@ impl Reassembler {
                 kid: p.key.packed(),
                 buf,
                 first_seq: p.seq,
-                next_seq: (p.seq + 1) & 3,
                 frag: p.payload.len(),
                 last_len: p.payload.len(),
                 last: now,
@@ -481,9 +486,10 @@ impl Reassembler {
         let rule = self.rule;
         let max = self.max_message;
         let c = &mut self.ctxs[i];
-        if p.seq != c.next_seq {
+        let next_seq = c.next_seq();
+        if p.seq != next_seq {
             // An exact repeat of the previous packet: drop it, keep going.
-            let prev = c.next_seq.wrapping_sub(1) & 3;
+            let prev = next_seq.wrapping_sub(1) & 3;
             if p.seq == prev
                 && p.payload.len() == c.last_len
                 && c.buf.len() >= c.last_len
@@ -508,8 +514,7 @@ impl Reassembler {
             return Step::Drop(DropReason::TooLarge);
         }
         c.buf.extend_from_slice(p.payload);
-        c.next_seq = (c.next_seq + 1) & 3;
-        c.expect = expect_word(&c.key, c.next_seq, p.local);
+        c.expect = expect_word(&c.key, next_seq + 1, p.local);
         c.last_len = p.payload.len();
         c.last = now;
         if !p.eom {
@@ -569,10 +574,9 @@ impl Reassembler {
         c.last_len = n;
         c.last = now;
         if !eom {
-            // Advance the sequence number in the expected word (bits 28..29).
-            c.next_seq = (c.next_seq + 1) & 3;
-            c.expect = (c.expect & !(0x30 << 24))
-                | (u32::from(c.next_seq) << (24 + mctp::flags::SEQ_SHIFT));
+            // Advance the sequence number in the expected word (bits 28..29;
+            // the carry out of 3 lands in the EOM bit, which is cleared).
+            c.expect = c.expect.wrapping_add(1 << 28) & !EOM_BIT;
             return Fast::Pending;
         }
         c.active = false;

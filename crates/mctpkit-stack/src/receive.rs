@@ -178,7 +178,8 @@ impl Stack {
         let net = b.cfg.net;
         // The receiving bus's own first EID first (the common case), then all.
         let local = b.cfg.eids.first() == Some(&dst);
-        let learns = b.learns;
+        // Learn from this packet's physical source (or point to point).
+        let learns = b.learns && (b.p2p || !phys.is_empty());
         // One test for every source/destination rule of the common case: a
         // unicast source (8..=0xFE or NULL) to a local unicast EID.
         if !(local && src != 0xFF && src.wrapping_sub(1) >= 7) {
@@ -199,7 +200,7 @@ impl Stack {
     /// with exactly the rules of the general path. `None` hands the cases
     /// it does not cover (control requests, the requester's responses,
     /// empty or oversized packets) to the general path untouched.
-    #[inline]
+    #[inline(always)]
     fn single_packet(
         &mut self,
         now: Millis,
@@ -217,7 +218,7 @@ impl Stack {
             if first & 0x7F == 0 && self.cfg.control_responder {
                 return None;
             }
-            if learns && (!phys.as_bytes().is_empty() || self.p2p(bus)) {
+            if learns {
                 self.learn_neighbour(key.net, key.src, bus, phys);
             }
             None
@@ -233,19 +234,26 @@ impl Stack {
             Some(o)
         };
         let _ = now;
-        let mut data = self.pool.get();
-        data.extend_from_slice(payload);
-        Some(self.push_deliver(Message {
-            net: key.net,
-            bus,
-            phys,
-            src: key.src,
-            dst: key.dst,
-            tag: key.tag,
-            tag_owner: key.to,
-            owner,
-            data,
-        }))
+        if self.deliver.len() >= self.cfg.deliver_queue {
+            return Some(self.dropped(DropReason::DeliverQueueFull));
+        }
+        self.counters.rx_messages += 1;
+        // Filled in place: the slot keeps its buffer from the last message.
+        let m = self.deliver.push_slot();
+        if m.data.capacity() == 0 {
+            m.data = self.pool.get();
+        }
+        m.data.clear();
+        m.data.extend_from_slice(payload);
+        m.net = key.net;
+        m.bus = bus;
+        m.phys = phys;
+        m.src = key.src;
+        m.dst = key.dst;
+        m.tag = key.tag;
+        m.tag_owner = key.to;
+        m.owner = owner;
+        Some(Ok(()))
     }
 
     /// The general case of [`Stack::receive`]: every EID rule, then local
@@ -294,7 +302,7 @@ impl Stack {
     #[inline]
     fn receive_local(&mut self, now: Millis, pkt: Pkt<'_>, learns: bool) -> Result<(), DropReason> {
         let key = pkt.key;
-        if pkt.som && key.to && learns && (!pkt.phys.as_bytes().is_empty() || self.p2p(pkt.bus)) {
+        if pkt.som && key.to && learns {
             self.learn_neighbour(key.net, key.src, pkt.bus, pkt.phys);
         }
         // A response must answer an owned tag (Linux: no key → drop).
@@ -312,10 +320,6 @@ impl Stack {
             Ok(None) => Ok(()),
             Err(r) => Err(r),
         }
-    }
-
-    fn p2p(&self, bus: BusId) -> bool {
-        self.bus_ref(bus).is_some_and(|b| b.p2p)
     }
 
     /// Add or refresh a learned single-EID route for a requester (see
@@ -427,7 +431,11 @@ impl Stack {
             return self.dropped(DropReason::DeliverQueueFull);
         }
         self.counters.rx_messages += 1;
-        self.deliver.push_back(msg);
+        let slot = self.deliver.push_slot();
+        let old = core::mem::replace(slot, msg);
+        if old.data.capacity() > 0 {
+            self.pool.put(old.data);
+        }
         Ok(())
     }
 

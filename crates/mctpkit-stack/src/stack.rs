@@ -4,6 +4,8 @@
 //! [`crate::transmit`], buses in `bus.rs`.
 
 use alloc::collections::VecDeque;
+
+use crate::ring::Ring;
 use alloc::vec::Vec;
 
 use mctpkit_wire::mctp;
@@ -29,14 +31,13 @@ pub struct Stack {
     pub(crate) tags: TagTable,
     pub(crate) reasm: Reassembler,
     pub(crate) pool: BufPool,
-    pub(crate) pkt_pool: BufPool,
     /// Packets queued over all buses.
     pub(crate) tx_packets: usize,
     /// Enqueue counter (oldest-first polling across buses).
     pub(crate) tx_order: u64,
     /// Bit `i` set: bus `i` (< 64) has packets queued.
     pub(crate) tx_ready: u64,
-    pub(crate) deliver: VecDeque<Message>,
+    pub(crate) deliver: Ring<Message>,
     pub(crate) events: VecDeque<Event>,
     pub(crate) counters: Counters,
     /// Message types registered by the application, with versions.
@@ -48,7 +49,8 @@ pub struct Stack {
     pub(crate) pool_alloc: Option<(u8, u8)>,
     /// The last routed egress: (net, dst, route-table generation, bus
     /// generation) → egress, so a stream of messages to one peer resolves
-    /// its route once.
+    /// its route once. The bus generation moves with every bus or local-EID
+    /// change, so the cached source EID is never stale.
     pub(crate) egress_cache: Option<(NetworkId, u8, u64, u64, Egress)>,
     /// Bumped when a bus is added or removed (invalidates `egress_cache`).
     pub(crate) bus_generation: u64,
@@ -65,11 +67,10 @@ impl Stack {
             reasm: Reassembler::new(&cfg),
             tags: TagTable::new(cfg.max_owned_tags),
             pool: BufPool::new(ctxs + cfg.deliver_queue + 8),
-            pkt_pool: BufPool::new(64),
             tx_packets: 0,
             tx_order: 0,
             tx_ready: 0,
-            deliver: VecDeque::with_capacity(cfg.deliver_queue),
+            deliver: Ring::new(),
             events: VecDeque::new(),
             counters: Counters::default(),
             routes: Table::new(MAX_ROUTES),
@@ -194,6 +195,7 @@ impl Stack {
             bus: r.bus,
             phys: r.phys,
             mtu: r.mtu.unwrap_or(b.cfg.mtu).max(mctp::BASELINE_MTU),
+            src: b.cfg.eids.first().copied().unwrap_or(0),
         })
     }
 
@@ -217,6 +219,7 @@ impl Stack {
             bus,
             phys,
             mtu: b.cfg.mtu,
+            src: b.cfg.eids.first().copied().unwrap_or(0),
         })
     }
 
@@ -253,7 +256,7 @@ impl Stack {
         };
         let src = match opts.src {
             Some(s) => s,
-            None => self.local_eid(eg.bus),
+            None => eg.src,
         };
         if src == 0xFF || src.wrapping_sub(1) < 7 {
             return Err(SendError::InvalidEid);
@@ -320,10 +323,34 @@ impl Stack {
 
     // ------------------------------------------------------------- deliver
 
-    /// The next reassembled message for the application.
+    /// The next reassembled message for the application, owned (hand its
+    /// buffer back with [`Stack::recycle`] to keep the stack
+    /// allocation-free).
     #[inline]
     pub fn poll_deliver(&mut self) -> Option<Message> {
-        self.deliver.pop_front()
+        let m = self.deliver.front_mut()?;
+        let out = Message {
+            data: core::mem::take(&mut m.data),
+            ..*m
+        };
+        self.deliver.pop();
+        Some(out)
+    }
+
+    /// Hand the next reassembled message to `f` by reference and release
+    /// it: the zero-copy form of [`Stack::poll_deliver`] for a daemon that
+    /// copies the message into a client's socket anyway. The buffer stays
+    /// with the stack for the next message (no recycling needed).
+    #[inline]
+    pub fn poll_deliver_with<R>(&mut self, f: impl FnOnce(&Message) -> R) -> Option<R> {
+        let r = f(self.deliver.front()?);
+        self.deliver.pop();
+        Some(r)
+    }
+
+    /// Messages waiting for [`Stack::poll_deliver`].
+    pub fn deliver_queue_len(&self) -> usize {
+        self.deliver.len()
     }
 
     /// Hand a delivered message's buffer back to the pool (optional; avoids

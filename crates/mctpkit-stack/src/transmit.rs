@@ -23,12 +23,12 @@
 //! Linux restarts the sequence number at 0 for every message and receivers
 //! accept any first value (`mctp-core.md` §4); we do the same.
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use mctpkit_wire::binding;
 use mctpkit_wire::mctp::{self, HEADER_LEN};
 
+use crate::ring::Ring;
 use crate::stack::Stack;
 use crate::types::*;
 
@@ -43,8 +43,9 @@ pub struct Transmit {
     pub len: usize,
 }
 
-/// The queued packets of one message, or one forwarded packet.
-#[derive(Debug)]
+/// The queued packets of one message, or one forwarded packet. Slots of a
+/// bus's [`Ring`] are reused in place, buffer included.
+#[derive(Debug, Default)]
 pub(crate) struct TxMsg {
     /// `[4 spare bytes][message]`, or a whole forwarded packet.
     buf: Vec<u8>,
@@ -52,11 +53,10 @@ pub(crate) struct TxMsg {
     pos: usize,
     /// Payload bytes per packet.
     unit: usize,
-    /// Header bytes 0..3 (version, destination, source) and the flag bits
-    /// every packet shares (TO, tag).
-    hdr: [u8; 4],
-    /// Sequence number of the next packet.
-    seq: u8,
+    /// The next packet's header as a little-endian word: version,
+    /// destination, source, then SOM (first packet only), the sequence
+    /// number, TO and tag; EOM is added for the last packet.
+    hdr: u32,
     /// A forwarded packet: its header is already in `buf` and stays as is.
     forwarded: bool,
     /// Physical destination.
@@ -74,27 +74,29 @@ impl TxMsg {
         if self.forwarded {
             return (start, total);
         }
-        let room = total - start - HEADER_LEN;
-        let n = if room < self.unit { room } else { self.unit };
-        let end = start + HEADER_LEN + n;
-        let som = if start == 0 { mctp::flags::SOM } else { 0 };
-        let eom = if end == total { mctp::flags::EOM } else { 0 };
-        let mut h = self.hdr;
-        h[3] |= som | eom | (self.seq << mctp::flags::SEQ_SHIFT);
+        let end = (start + HEADER_LEN + self.unit).min(total);
+        let h = if end == total {
+            self.hdr | EOM_BIT
+        } else {
+            self.hdr
+        };
         if let Some(dst) = self.buf.get_mut(start..start + HEADER_LEN) {
-            dst.copy_from_slice(&h);
+            dst.copy_from_slice(&h.to_le_bytes());
         }
         (start, end)
     }
 
-    /// Account for the packet `next` returned having been handed out.
+    /// Account for the packet `next` returned having been handed out;
+    /// true when it was the last.
     #[inline(always)]
     fn advance(&mut self, end: usize) -> bool {
         if self.forwarded || end >= self.buf.len() {
             return true;
         }
         self.pos = end - HEADER_LEN;
-        self.seq = (self.seq + 1) & 3;
+        // Clear SOM, sequence + 1 (bits 28..29; the carry out of 3 lands in
+        // the EOM bit, which is cleared).
+        self.hdr = (self.hdr & !SOM_BIT).wrapping_add(1 << 28) & !EOM_BIT;
         false
     }
 
@@ -112,7 +114,7 @@ impl TxMsg {
 /// One bus's transmit queue.
 #[derive(Debug)]
 pub(crate) struct TxQueue {
-    msgs: VecDeque<TxMsg>,
+    msgs: Ring<TxMsg>,
     /// Packets queued.
     pub(crate) packets: usize,
     /// Most packets queued at once.
@@ -122,7 +124,7 @@ pub(crate) struct TxQueue {
 impl TxQueue {
     pub(crate) fn new(limit: usize) -> Self {
         TxQueue {
-            msgs: VecDeque::new(),
+            msgs: Ring::new(),
             packets: 0,
             limit,
         }
@@ -140,12 +142,16 @@ impl TxQueue {
         self.msgs.front().map(|m| m.order)
     }
 
-    /// Drop everything; returns the buffers for recycling and the packet count.
-    pub(crate) fn clear(&mut self) -> (impl Iterator<Item = Vec<u8>> + '_, usize) {
-        let n = core::mem::take(&mut self.packets);
-        (self.msgs.drain(..).map(|m| m.buf), n)
+    /// Drop everything queued; returns the packet count.
+    pub(crate) fn clear(&mut self) -> usize {
+        self.msgs.clear_with(|m| m.buf.clear());
+        core::mem::take(&mut self.packets)
     }
 }
+
+/// SOM and EOM in the little-endian header word.
+const SOM_BIT: u32 = (mctp::flags::SOM as u32) << 24;
+const EOM_BIT: u32 = (mctp::flags::EOM as u32) << 24;
 
 /// `Stack::tx_ready`'s bit for a bus (none above 63: those are found by
 /// the scan).
@@ -164,6 +170,8 @@ pub(crate) struct Egress {
     pub bus: BusId,
     pub phys: PhysAddr,
     pub mtu: usize,
+    /// The bus's first local EID (0 if none): the default source EID.
+    pub src: u8,
 }
 
 impl Stack {
@@ -182,26 +190,27 @@ impl Stack {
         let unit = eg.mtu.max(1);
         let count = msg.len().div_ceil(unit);
         let order = self.tx_order;
-        let mut buf = self.pkt_pool.get();
-        buf.reserve(HEADER_LEN + msg.len());
-        buf.extend_from_slice(&[0; HEADER_LEN]);
-        buf.extend_from_slice(msg);
         let Some(q) = self.txq_mut(eg.bus) else {
-            self.pkt_pool.put(buf);
             return 0;
         };
-        let to_bit = if to { mctp::flags::TO } else { 0 };
         q.packets += count;
-        q.msgs.push_back(TxMsg {
-            buf,
-            pos: 0,
-            unit,
-            hdr: [mctp::HEADER_VERSION, dst, src, to_bit | (tag & 7)],
-            seq: 0,
-            forwarded: false,
-            phys: eg.phys,
-            order,
-        });
+        let m = q.msgs.push_slot();
+        m.buf.clear();
+        m.buf.reserve(HEADER_LEN + msg.len());
+        m.buf.extend_from_slice(&[0; HEADER_LEN]);
+        m.buf.extend_from_slice(msg);
+        let to_bit = if to { mctp::flags::TO } else { 0 };
+        m.pos = 0;
+        m.unit = unit;
+        m.hdr = u32::from_le_bytes([
+            mctp::HEADER_VERSION,
+            dst,
+            src,
+            mctp::flags::SOM | to_bit | (tag & 7),
+        ]);
+        m.forwarded = false;
+        m.phys = eg.phys;
+        m.order = order;
         self.tx_order = order + 1;
         self.tx_packets += count;
         self.tx_ready |= ready_bit(eg.bus);
@@ -211,31 +220,22 @@ impl Stack {
     /// Queue one packet to forward unchanged; false if the bus's queue is full.
     pub(crate) fn queue_forward(&mut self, eg: Egress, raw: &[u8]) -> bool {
         let order = self.tx_order;
-        let buf = {
-            let Some(q) = self.txq_ref(eg.bus) else {
-                return false;
-            };
-            if q.room() == 0 {
-                return false;
-            }
-            let mut b = self.pkt_pool.get();
-            b.extend_from_slice(raw);
-            b
-        };
         let Some(q) = self.txq_mut(eg.bus) else {
             return false;
         };
+        if q.room() == 0 {
+            return false;
+        }
         q.packets += 1;
-        q.msgs.push_back(TxMsg {
-            buf,
-            pos: 0,
-            unit: raw.len(),
-            hdr: [0; 4],
-            seq: 0,
-            forwarded: true,
-            phys: eg.phys,
-            order,
-        });
+        let m = q.msgs.push_slot();
+        m.buf.clear();
+        m.buf.extend_from_slice(raw);
+        m.pos = 0;
+        m.unit = raw.len();
+        m.hdr = 0;
+        m.forwarded = true;
+        m.phys = eg.phys;
+        m.order = order;
         self.tx_order = order + 1;
         self.tx_packets += 1;
         self.tx_ready |= ready_bit(eg.bus);
@@ -305,9 +305,7 @@ impl Stack {
         self.tx_packets -= 1;
         self.counters.tx_packets += 1;
         if m.advance(end) {
-            if let Some(done) = b.txq.msgs.pop_front() {
-                self.pkt_pool.put(done.buf);
-            }
+            b.txq.msgs.pop();
             if b.txq.msgs.is_empty() {
                 self.tx_ready &= !ready_bit(bus);
             }

@@ -3,8 +3,9 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-/// Index of a bus (interface) in a [`crate::Stack`], in the order added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Index of a bus (interface) in a [`crate::Stack`] (see
+/// [`crate::Stack::add_bus`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct BusId(pub u8);
 
 /// A network number (Linux `smctp_network`); EIDs are unique per network.
@@ -65,6 +66,12 @@ impl PhysAddr {
         let mut bytes = [0; Self::MAX];
         bytes[0] = b;
         PhysAddr { len: 1, bytes }
+    }
+
+    /// No address (point-to-point bindings).
+    #[inline]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The address bytes.
@@ -378,7 +385,7 @@ impl Counters {
 }
 
 /// A reassembled message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Message {
     /// Network of the ingress bus.
     pub net: NetworkId,
