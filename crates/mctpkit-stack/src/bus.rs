@@ -150,7 +150,9 @@ impl Stack {
         let mut b = self.buses.get_mut(usize::from(bus.0))?.take()?;
         self.bus_generation += 1;
         let n = b.txq.clear();
-        self.tx_packets -= n;
+        if bus.0 >= 64 {
+            self.tx_high -= n;
+        }
         self.tx_ready &= !crate::transmit::ready_bit(bus);
         for _ in 0..n {
             self.counters.drop(DropReason::BusRemoved);

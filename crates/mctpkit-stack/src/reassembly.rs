@@ -80,10 +80,12 @@ impl BufPool {
     pub(crate) fn get(&mut self) -> Vec<u8> {
         self.free.pop().unwrap_or_default()
     }
+    /// Keep a buffer for reuse. Its length is kept too: a buffer from
+    /// [`BufPool::get`] holds stale bytes, and the caller clears it or, as
+    /// the reassembler does, tracks how much of it is in use.
     #[inline]
-    pub(crate) fn put(&mut self, mut v: Vec<u8>) {
+    pub(crate) fn put(&mut self, v: Vec<u8>) {
         if self.free.len() < self.limit && v.capacity() > 0 {
-            v.clear();
             self.free.push(v);
         }
     }
@@ -108,7 +110,11 @@ struct Ctx {
     key: Key,
     /// `key.packed()`.
     kid: u64,
+    /// The message so far is `buf[..used]`; `buf` may be longer (a reused
+    /// buffer keeps its length, so appending is a plain copy, not a
+    /// `Vec` growth step per packet).
     buf: Vec<u8>,
+    used: usize,
     first_seq: u8,
     frag: usize,
     last_len: usize,
@@ -162,6 +168,44 @@ impl<'a> Pkt<'a> {
             local,
         }
     }
+}
+
+/// Append `data` to the message `buf[..*used]`: a copy into the buffer's
+/// existing length, growing it (zero-filled, then overwritten) only when a
+/// message is longer than any the buffer held before.
+#[inline(always)]
+fn append(buf: &mut Vec<u8>, used: &mut usize, data: &[u8]) {
+    let end = *used + data.len();
+    if buf.len() < end {
+        grow(buf, end);
+    }
+    if let Some(dst) = buf.get_mut(*used..end) {
+        dst.copy_from_slice(data);
+    }
+    *used = end;
+}
+
+/// Make `buf` exactly `buf[..at]` followed by `data` (`at` ≤ its length
+/// for the copy to keep a prefix): a plain copy when the reused buffer is
+/// long enough already.
+#[inline(always)]
+pub(crate) fn replace_tail(buf: &mut Vec<u8>, at: usize, data: &[u8]) {
+    let end = at + data.len();
+    if buf.len() >= end && at <= buf.len() {
+        buf.truncate(end);
+        if let Some(dst) = buf.get_mut(at..end) {
+            dst.copy_from_slice(data);
+        }
+    } else {
+        buf.truncate(at);
+        buf.resize(at, 0);
+        buf.extend_from_slice(data);
+    }
+}
+
+#[cold]
+fn grow(buf: &mut Vec<u8>, end: usize) {
+    buf.resize(end.max(buf.len() * 2).max(256), 0);
 }
 
 /// The masked header word expected after a packet with sequence `seq`.
@@ -246,6 +290,7 @@ impl Reassembler {
                 },
                 kid: 0,
                 buf: Vec::new(),
+                used: 0,
                 first_seq: 0,
                 frag: 0,
                 last_len: 0,
@@ -443,7 +488,7 @@ impl Reassembler {
             let mut restarted = false;
             if let Some(i) = existing {
                 let c = &self.ctxs[i];
-                if c.first_seq == p.seq && c.buf.get(..c.frag) == Some(p.payload) {
+                if c.first_seq == p.seq && c.buf.get(..c.frag.min(c.used)) == Some(p.payload) {
                     self.ctxs[i].last = now;
                     return Step::Drop(DropReason::Duplicate);
                 }
@@ -458,13 +503,15 @@ impl Reassembler {
                 *evicted += 1;
             }
             let mut buf = pool.get();
-            buf.extend_from_slice(p.payload);
+            let mut used = 0;
+            append(&mut buf, &mut used, p.payload);
             self.ctxs[i] = Ctx {
                 expect: expect_word(&p.key, (p.seq + 1) & 3, p.local),
                 active: true,
                 key: p.key,
                 kid: p.key.packed(),
                 buf,
+                used,
                 first_seq: p.seq,
                 frag: p.payload.len(),
                 last_len: p.payload.len(),
@@ -492,8 +539,8 @@ impl Reassembler {
             let prev = next_seq.wrapping_sub(1) & 3;
             if p.seq == prev
                 && p.payload.len() == c.last_len
-                && c.buf.len() >= c.last_len
-                && &c.buf[c.buf.len() - c.last_len..] == p.payload
+                && c.used >= c.last_len
+                && c.buf.get(c.used - c.last_len..c.used) == Some(p.payload)
             {
                 c.last = now;
                 return Step::Drop(DropReason::Duplicate);
@@ -509,11 +556,11 @@ impl Reassembler {
             self.release(i, pool);
             return Step::Drop(DropReason::BadEomSize);
         }
-        if c.buf.len() + p.payload.len() > max {
+        if c.used + p.payload.len() > max {
             self.release(i, pool);
             return Step::Drop(DropReason::TooLarge);
         }
-        c.buf.extend_from_slice(p.payload);
+        append(&mut c.buf, &mut c.used, p.payload);
         c.expect = expect_word(&c.key, next_seq + 1, p.local);
         c.last_len = p.payload.len();
         c.last = now;
@@ -522,7 +569,8 @@ impl Reassembler {
         }
         c.active = false;
         c.expect = 0x80;
-        let data = core::mem::take(&mut c.buf);
+        let mut data = core::mem::take(&mut c.buf);
+        data.truncate(c.used);
         let key = c.key;
         let done = Done {
             key,
@@ -567,10 +615,10 @@ impl Reassembler {
         } else {
             rule == SizeRule::Lax || n == c.frag
         };
-        if !size_ok || c.buf.len() + n > max {
+        if !size_ok || c.used + n > max {
             return Fast::Miss;
         }
-        c.buf.extend_from_slice(payload);
+        append(&mut c.buf, &mut c.used, payload);
         c.last_len = n;
         c.last = now;
         if !eom {
@@ -594,7 +642,11 @@ impl Reassembler {
             key: c.key,
             bus: c.bus,
             phys: c.phys,
-            data: core::mem::take(&mut c.buf),
+            data: {
+                let mut d = core::mem::take(&mut c.buf);
+                d.truncate(c.used);
+                d
+            },
         })
     }
 

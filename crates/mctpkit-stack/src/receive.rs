@@ -155,18 +155,16 @@ impl Stack {
             return self.dropped(DropReason::TooShort);
         };
         let payload = &packet[HEADER_LEN..];
-        // Hot path: the next packet of the local reassembly in progress,
-        // recognised by its header word alone (see `continue_fast`).
-        let hdr = u32::from_le_bytes([b0, dst, src, flags]);
-        match self.reasm.continue_fast(now, bus, hdr, payload) {
-            Fast::Pending => return Ok(()),
-            Fast::Complete => {
-                if let Some(done) = self.reasm.take_hinted() {
-                    return self.complete(now, done);
-                }
-                return Ok(());
+        if flags & mctp::flags::SOM == 0 {
+            // Hot path: the next packet of the local reassembly in
+            // progress, recognised by its header word alone (see
+            // `continue_fast`).
+            let hdr = u32::from_le_bytes([b0, dst, src, flags]);
+            match self.reasm.continue_fast(now, bus, hdr, payload) {
+                Fast::Pending => return Ok(()),
+                Fast::Complete => return self.complete_hinted(now),
+                Fast::Miss => {}
             }
-            Fast::Miss => {}
         }
         let Some(b) = self.bus_ref(bus) else {
             return self.dropped(DropReason::UnknownBus);
@@ -193,6 +191,15 @@ impl Stack {
             }
         }
         self.receive_local(now, Pkt::new(key, flags, payload, bus, phys, true), learns)
+    }
+
+    /// Deliver the message `continue_fast` just completed.
+    #[inline(never)]
+    fn complete_hinted(&mut self, now: Millis) -> Result<(), DropReason> {
+        match self.reasm.take_hinted() {
+            Some(done) => self.complete(now, done),
+            None => Ok(()),
+        }
     }
 
     /// A single-packet message to a local EID with no reassembly in
@@ -243,8 +250,7 @@ impl Stack {
         if m.data.capacity() == 0 {
             m.data = self.pool.get();
         }
-        m.data.clear();
-        m.data.extend_from_slice(payload);
+        crate::reassembly::replace_tail(&mut m.data, 0, payload);
         m.net = key.net;
         m.bus = bus;
         m.phys = phys;
@@ -362,6 +368,7 @@ impl Stack {
                 self.counters.drop(DropReason::SomRestart);
             }
             let mut data = self.pool.get();
+            data.clear();
             data.extend_from_slice(p.payload);
             return Ok(Some(Done {
                 key: p.key,

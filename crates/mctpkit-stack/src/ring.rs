@@ -46,7 +46,7 @@ impl<T: Default> Ring<T> {
 
     /// The slot after the newest element, now part of the queue; it holds
     /// whatever an earlier element left in it (the caller overwrites it).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_slot(&mut self) -> &mut T {
         if self.len == self.slots.len() {
             self.grow();
@@ -86,7 +86,7 @@ impl<T: Default> Ring<T> {
     }
 
     /// Release the oldest element's slot (its contents stay for reuse).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pop(&mut self) {
         if self.len > 0 {
             self.head = self.wrap(self.head + 1);

@@ -31,8 +31,8 @@ pub struct Stack {
     pub(crate) tags: TagTable,
     pub(crate) reasm: Reassembler,
     pub(crate) pool: BufPool,
-    /// Packets queued over all buses.
-    pub(crate) tx_packets: usize,
+    /// Packets queued on buses 64 and above (not in `tx_ready`).
+    pub(crate) tx_high: usize,
     /// Enqueue counter (oldest-first polling across buses).
     pub(crate) tx_order: u64,
     /// Bit `i` set: bus `i` (< 64) has packets queued.
@@ -47,11 +47,11 @@ pub struct Stack {
     pub(crate) req: Requester,
     /// Bridge EID pool received by Allocate Endpoint IDs (start, size).
     pub(crate) pool_alloc: Option<(u8, u8)>,
-    /// The last routed egress: (net, dst, route-table generation, bus
+    /// The last routed egress: (net and dst packed, route-table plus bus
     /// generation) → egress, so a stream of messages to one peer resolves
     /// its route once. The bus generation moves with every bus or local-EID
     /// change, so the cached source EID is never stale.
-    pub(crate) egress_cache: Option<(NetworkId, u8, u64, u64, Egress)>,
+    pub(crate) egress_cache: Option<(u64, u64, Egress)>,
     /// Bumped when a bus is added or removed (invalidates `egress_cache`).
     pub(crate) bus_generation: u64,
     /// Bridge policy work decided while answering a control request, run
@@ -67,7 +67,7 @@ impl Stack {
             reasm: Reassembler::new(&cfg),
             tags: TagTable::new(cfg.max_owned_tags),
             pool: BufPool::new(ctxs + cfg.deliver_queue + 8),
-            tx_packets: 0,
+            tx_high: 0,
             tx_order: 0,
             tx_ready: 0,
             deliver: Ring::new(),
@@ -202,14 +202,16 @@ impl Stack {
     /// [`Stack::egress_for`] through the one-entry cache.
     #[inline]
     fn egress_cached(&mut self, net: NetworkId, dst: u8) -> Option<Egress> {
-        let (g, bg) = (self.routes.generation(), self.bus_generation);
-        if let Some((n, d, rg, b, eg)) = self.egress_cache {
-            if n == net && d == dst && rg == g && b == bg {
+        // Both generations only grow, so their sum changes with either.
+        let generation = self.routes.generation() + self.bus_generation;
+        let key = (u64::from(net) << 8) | u64::from(dst);
+        if let Some((k, g, eg)) = self.egress_cache {
+            if k == key && g == generation {
                 return Some(eg);
             }
         }
         let eg = self.egress_for(net, dst)?;
-        self.egress_cache = Some((net, dst, g, bg, eg));
+        self.egress_cache = Some((key, generation, eg));
         Some(eg)
     }
 

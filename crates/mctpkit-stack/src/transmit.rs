@@ -195,10 +195,8 @@ impl Stack {
         };
         q.packets += count;
         let m = q.msgs.push_slot();
-        m.buf.clear();
-        m.buf.reserve(HEADER_LEN + msg.len());
-        m.buf.extend_from_slice(&[0; HEADER_LEN]);
-        m.buf.extend_from_slice(msg);
+        // The first 4 bytes are the header space (rewritten per packet).
+        crate::reassembly::replace_tail(&mut m.buf, HEADER_LEN, msg);
         let to_bit = if to { mctp::flags::TO } else { 0 };
         m.pos = 0;
         m.unit = unit;
@@ -212,8 +210,7 @@ impl Stack {
         m.phys = eg.phys;
         m.order = order;
         self.tx_order = order + 1;
-        self.tx_packets += count;
-        self.tx_ready |= ready_bit(eg.bus);
+        self.note_queued(eg.bus, count);
         count
     }
 
@@ -237,26 +234,31 @@ impl Stack {
         m.phys = eg.phys;
         m.order = order;
         self.tx_order = order + 1;
-        self.tx_packets += 1;
-        self.tx_ready |= ready_bit(eg.bus);
+        self.note_queued(eg.bus, 1);
         true
+    }
+
+    /// Bookkeeping for `count` packets queued on `bus`.
+    #[inline(always)]
+    fn note_queued(&mut self, bus: BusId, count: usize) {
+        if bus.0 < 64 {
+            self.tx_ready |= 1 << bus.0;
+        } else {
+            self.tx_high += count;
+        }
     }
 
     /// The bus whose oldest message is the oldest of all.
     #[inline]
     fn oldest_bus(&self) -> Option<BusId> {
-        if self.tx_packets == 0 {
-            return None;
-        }
-        // Common case: one bus has everything that is queued.
+        // Common case: buses below 64 only, and one of them has packets.
         let m = self.tx_ready;
-        if m != 0 && m & (m - 1) == 0 {
-            let bus = BusId(m.trailing_zeros() as u8);
-            if self
-                .txq_ref(bus)
-                .is_some_and(|q| q.packets == self.tx_packets)
-            {
-                return Some(bus);
+        if self.tx_high == 0 {
+            if m == 0 {
+                return None;
+            }
+            if m & (m - 1) == 0 {
+                return Some(BusId(m.trailing_zeros() as u8));
             }
         }
         self.oldest_bus_scan()
@@ -302,8 +304,10 @@ impl Stack {
         };
         let r = f(&t, m.buf.get(start..end).unwrap_or(&[]));
         b.txq.packets -= 1;
-        self.tx_packets -= 1;
         self.counters.tx_packets += 1;
+        if bus.0 >= 64 {
+            self.tx_high -= 1;
+        }
         if m.advance(end) {
             b.txq.msgs.pop();
             if b.txq.msgs.is_empty() {
@@ -378,7 +382,7 @@ impl Stack {
 
     /// Packets waiting on all buses.
     pub fn tx_queue_len(&self) -> usize {
-        self.tx_packets
+        self.buses.iter().flatten().map(|b| b.txq.packets).sum()
     }
 
     /// Packets waiting on `bus`.
@@ -387,6 +391,7 @@ impl Stack {
     }
 
     /// Room left in `bus`'s transmit queue, in packets (0 for an unknown bus).
+    #[inline]
     pub fn tx_queue_room_on(&self, bus: BusId) -> usize {
         self.txq_ref(bus).map_or(0, TxQueue::room)
     }
