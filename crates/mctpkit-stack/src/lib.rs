@@ -23,6 +23,44 @@
 //! Buses come and go at run time ([`Stack::add_bus`], [`Stack::remove_bus`]);
 //! the bus-owner and bridge roles are in [`bus_owner`].
 //!
+//! # The poll loop
+//!
+//! Two stacks on one in-memory SMBus segment: a request from one owner,
+//! the answer delivered with that owner.
+//!
+//! ```
+//! use mctpkit_stack::*;
+//!
+//! let mut bmc = Stack::new(Config::default());
+//! let smbus = bmc.add_bus(BusConfig::new(BindingKind::Smbus, PhysAddr::byte(0x10)).eid(8));
+//! bmc.add_route(Route::endpoint(1, 9, smbus, PhysAddr::byte(0x20))).unwrap();
+//! let mut dev = Stack::new(Config::default());
+//! dev.add_bus(BusConfig::new(BindingKind::Smbus, PhysAddr::byte(0x20)).eid(9));
+//!
+//! // A client of a daemon (owner 7) sends a vendor-defined request.
+//! let client = Owner(7);
+//! bmc.send(0, SendOptions::request(1, 9).owned_by(client), &[0x7E, 0x01]).unwrap();
+//!
+//! // The daemon's writer for the bus: frames out, PEC computed.
+//! let mut frame = [0u8; 300];
+//! while let Some(Ok(t)) = bmc.poll_transmit_frame_on(smbus, &mut frame) {
+//!     dev.receive_frame(1, BusId(0), &frame[..t.len]).unwrap();
+//! }
+//! // The device answers (TO=0, the request's tag, back the way it came).
+//! let req = dev.poll_deliver().unwrap();
+//! dev.respond(2, &req, &[0x7E, 0x81]).unwrap();
+//! while let Some(Ok(t)) = dev.poll_transmit_frame(&mut frame) {
+//!     bmc.receive_frame(3, smbus, &frame[..t.len]).unwrap();
+//! }
+//! // The response reaches the one owner of its tag.
+//! let rsp = bmc.poll_deliver().unwrap();
+//! assert_eq!((rsp.owner, &rsp.data[..]), (Some(client), &[0x7E, 0x81][..]));
+//! // Timers: call handle_timeout when poll_timeout's deadline passes.
+//! if let Some(at) = bmc.poll_timeout() {
+//!     bmc.handle_timeout(at);
+//! }
+//! ```
+//!
 //! # Sizes
 //!
 //! A bus's **transmission unit is the payload size per packet** (the
