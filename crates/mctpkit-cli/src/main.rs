@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod analyze;
 mod craft;
+mod daemon;
 mod decode;
 mod pldm;
 mod simulate;
@@ -28,6 +29,9 @@ enum Command {
     Craft(craft::Args),
     /// PLDM tools (firmware update packages).
     Pldm(pldm::Args),
+    /// Run the MCTP daemon: a drop-in for libmctp's mctp-demux-daemon
+    /// (`daemon [-e EID] [-v] [-b FILE] null|serial DEVICE`).
+    Daemon(daemon::Args),
     /// Run a described topology (bus owner, bridges, endpoints over lossy
     /// links) on a virtual clock and show its traffic as the analyser does.
     Simulate(simulate::Args),
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         Command::Craft(a) => craft::run(a),
         Command::Pldm(a) => pldm::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Daemon(a) => daemon::run(a),
     };
     match result {
         Ok(code) => code,

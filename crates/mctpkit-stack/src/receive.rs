@@ -101,6 +101,18 @@ impl Stack {
     /// received, bad FCS counted as [`DropReason::BadIntegrity`], other
     /// framing errors as [`DropReason::BadFraming`].
     pub fn receive_stream(&mut self, now: Millis, bus: BusId, bytes: &[u8]) {
+        self.receive_stream_observed(now, bus, bytes, |_| {});
+    }
+
+    /// [`Stack::receive_stream`], calling `observe` with each deframed
+    /// packet (FCS verified) before it is received — a daemon's capture.
+    pub fn receive_stream_observed(
+        &mut self,
+        now: Millis,
+        bus: BusId,
+        bytes: &[u8],
+        mut observe: impl FnMut(&[u8]),
+    ) {
         let Some(mut d) = self.bus_mut(bus).and_then(|b| b.deframer.take()) else {
             self.counters.drop(DropReason::UnknownBus);
             return;
@@ -121,6 +133,7 @@ impl Stack {
             };
             match got {
                 Some(Ok(n)) => {
+                    observe(&tmp[..n]);
                     let _ = self.receive(now, bus, PhysAddr::NONE, &tmp[..n]);
                 }
                 Some(Err(r)) => {
@@ -230,10 +243,9 @@ impl Stack {
             }
             None
         } else {
-            // A response must answer an owned tag (Linux: no key → drop).
-            let Some(i) = self.tags.lookup(key.net, key.src, key.dst, key.tag) else {
-                return Some(self.dropped(DropReason::UnexpectedResponse));
-            };
+            // A response must answer an owned tag (Linux: no key → drop);
+            // the general path decides (or delivers it, as libmctp would).
+            let i = self.tags.lookup(key.net, key.src, key.dst, key.tag)?;
             let Some(Holder::Owner(o)) = self.tags.get(i).map(|e| e.holder) else {
                 return None;
             };
@@ -311,9 +323,11 @@ impl Stack {
         if pkt.som && key.to && learns {
             self.learn_neighbour(key.net, key.src, pkt.bus, pkt.phys);
         }
-        // A response must answer an owned tag (Linux: no key → drop).
+        // A response must answer an owned tag (Linux: no key → drop;
+        // libmctp delivers it: `Config::deliver_unmatched_responses`).
         if pkt.som
             && !key.to
+            && !self.cfg.deliver_unmatched_responses
             && self
                 .tags
                 .lookup(key.net, key.src, key.dst, key.tag)
@@ -410,6 +424,9 @@ impl Stack {
         };
         if !k.to {
             let Some(i) = self.tags.lookup(k.net, k.src, k.dst, k.tag) else {
+                if self.cfg.deliver_unmatched_responses {
+                    return self.push_deliver(msg);
+                }
                 self.pool.put(msg.data);
                 return self.dropped(DropReason::UnexpectedResponse);
             };

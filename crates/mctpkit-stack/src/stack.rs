@@ -286,6 +286,7 @@ impl Stack {
                 (t & 7, true)
             }
             TagMode::Response(t) => (t & 7, false),
+            TagMode::Unowned(t) => (t & 7, true),
         };
         self.queue_message(eg, opts.dst, src, to, tag, msg);
         self.counters.tx_messages += 1;

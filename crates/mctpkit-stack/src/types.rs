@@ -135,6 +135,12 @@ pub struct Config {
     pub deliver_queue: usize,
     /// Packet-size rule on receive. Default [`SizeRule::MiddleEqual`].
     pub size_rule: SizeRule,
+    /// Deliver a response (TO=0) that answers no owned tag, with no owner,
+    /// instead of dropping it as [`DropReason::UnexpectedResponse`]
+    /// (libmctp delivers them; Linux drops them). Default `false`; a daemon
+    /// in libmctp's compatibility mode, whose requests go out as TO=1 tag 0
+    /// without owning the tag, needs it on.
+    pub deliver_unmatched_responses: bool,
     /// Accept the broadcast destination EID 0xFF (Linux, libmctp). Default
     /// `true`; mctp-estack refuses it.
     pub accept_broadcast: bool,
@@ -204,6 +210,7 @@ impl Default for Config {
             tx_queue_packets: 2048,
             deliver_queue: 64,
             size_rule: SizeRule::MiddleEqual,
+            deliver_unmatched_responses: false,
             accept_broadcast: true,
             forwarding: false,
             learn_neighbours: true,
@@ -432,6 +439,10 @@ pub enum TagMode {
     Preallocated(u8),
     /// A response: TO=0 with the request's tag.
     Response(u8),
+    /// TO=1 with this tag, without owning it — what libmctp's demux daemon
+    /// sends for every client message (tag 0). Not DSP0236-correct
+    /// (concurrent requests collide); for peers that depend on it.
+    Unowned(u8),
 }
 
 /// Where and how to send a message.

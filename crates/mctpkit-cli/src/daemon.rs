@@ -1,0 +1,118 @@
+//! `mctpkit daemon`: the command line of libmctp's `mctp-demux-daemon`
+//! (`sockets-and-daemons.md` §1.1), so `ExecStart=mctpkit daemon
+//! $DEMUX_BINDING_OPTS` units work unchanged, plus mctpkit's own options.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use mctpkit_daemon::upstream::{Policy, ResponseRouting, TagPolicy};
+use mctpkit_daemon::{BindingSpec, DaemonConfig, SocketName};
+
+const AFTER_HELP: &str = "\
+Bindings (as mctp-demux-daemon):
+  null              no wire: messages to the local EID loop back to the clients
+  serial DEVICE     DSP0253 on a tty or pty, raw mode (as Linux mctp-serial)
+
+Clients connect to the SOCK_SEQPACKET socket (default \\0mctp-mux), write the
+message type they want as their first byte, then [eid][message] datagrams;
+they receive [eid][message]. See docs/daemon-protocol.md.";
+
+#[derive(clap::Args, Debug)]
+#[command(after_long_help = AFTER_HELP)]
+pub struct Args {
+    /// Local EID (default 8, as libmctp).
+    #[arg(short = 'e', long = "eid", default_value_t = 8)]
+    eid: u8,
+    /// Log client and bus events to stderr.
+    #[arg(short = 'v', long)]
+    verbose: bool,
+    /// Write every packet on the bus, both directions, as SLL2 pcap.
+    #[arg(short = 'b', long = "capture-binding", value_name = "FILE")]
+    capture_binding: Option<PathBuf>,
+    /// Write every client message with a synthesised header (libmctp's
+    /// format; `-sFILE` or `--capture-socket=FILE`).
+    #[arg(
+        short = 's',
+        long = "capture-socket",
+        value_name = "FILE",
+        require_equals = true
+    )]
+    capture_socket: Option<PathBuf>,
+    /// Accepted for compatibility; ignored (libmctp deprecated it).
+    #[arg(long = "binding-linktype", hide = true)]
+    binding_linktype: Option<String>,
+    /// Accepted for compatibility; ignored (libmctp deprecated it).
+    #[arg(long = "socket-linktype", hide = true)]
+    socket_linktype: Option<String>,
+    /// Client socket: `@name` (abstract) or a path [default: @mctp-mux].
+    #[arg(long, value_name = "NAME")]
+    socket: Option<String>,
+    /// How client messages are tagged: `tracked` (requests get owned tags,
+    /// responses TO=0 with the request's tag) or `upstream` (libmctp: TO=1,
+    /// tag 0 for everything).
+    #[arg(long, value_name = "POLICY", default_value = "tracked")]
+    tag_policy: String,
+    /// Who gets a response: `owner` (the client whose request it answers)
+    /// or `fanout` (libmctp: every client of the type).
+    #[arg(long, value_name = "ROUTING", default_value = "owner")]
+    response_routing: String,
+    /// Match subscriptions without the IC bit (libmctp compares it).
+    #[arg(long)]
+    mask_ic: bool,
+    /// Transmission unit of the bus: payload bytes per packet.
+    #[arg(long, default_value_t = 64)]
+    mtu: usize,
+    /// The binding and its parameters (`null`, `serial DEVICE`).
+    #[arg(required = true, num_args = 1.., value_name = "BINDING")]
+    binding: Vec<String>,
+}
+
+fn binding(words: &[String]) -> Result<BindingSpec, String> {
+    match words {
+        [b] if b == "null" => Ok(BindingSpec::Null),
+        [b, dev] if b == "serial" => Ok(BindingSpec::Serial(dev.into())),
+        [b] if b == "serial" => Err("serial needs a device: serial /dev/ttyS1".into()),
+        [b, ..] if b == "astlpc" => {
+            Err("the astlpc binding (ASPEED LPC/KCS) is not supported by mctpkit".into())
+        }
+        _ => Err(format!(
+            "unknown binding {:?} (null, serial DEVICE)",
+            words.join(" ")
+        )),
+    }
+}
+
+pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if (1..8).contains(&a.eid) || a.eid == 0xFF {
+        return Err(format!("EID {} is reserved (use 0 or 8..=254)", a.eid).into());
+    }
+    let policy = Policy {
+        tags: match a.tag_policy.as_str() {
+            "tracked" => TagPolicy::Tracked,
+            "upstream" => TagPolicy::Upstream,
+            o => return Err(format!("--tag-policy {o:?}: tracked or upstream").into()),
+        },
+        responses: match a.response_routing.as_str() {
+            "owner" => ResponseRouting::Owner,
+            "fanout" => ResponseRouting::Fanout,
+            o => return Err(format!("--response-routing {o:?}: owner or fanout").into()),
+        },
+        mask_ic: a.mask_ic,
+    };
+    let cfg = DaemonConfig {
+        eid: a.eid,
+        verbose: a.verbose,
+        capture_binding: a.capture_binding,
+        capture_socket: a.capture_socket,
+        socket: a
+            .socket
+            .as_deref()
+            .map_or_else(SocketName::upstream, SocketName::parse),
+        binding: binding(&a.binding)?,
+        mtu: a.mtu.max(64),
+        policy,
+        ..DaemonConfig::default()
+    };
+    mctpkit_daemon::run_blocking(cfg)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,589 @@
+//! The daemon's event loop: tokio I/O around one sans-IO [`Stack`].
+//!
+//! One task owns the stack. Every bus has a reader task (bytes in) and a
+//! writer task fed through a small bounded channel: the loop moves packets
+//! from the bus's own transmit queue into that channel only while it has
+//! room, so a stalled line back-pressures its own queue and nothing else.
+//! Every client has a reader task and a writer task with a bounded queue of
+//! datagrams; a client that stops reading loses datagrams (counted), it
+//! never stalls the daemon or grows its memory.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use mctpkit::capture::{Direction, PcapWriter, Timestamp};
+use mctpkit_stack::{
+    BindingKind, BusConfig, BusId, Config as StackConfig, Event, Message, Millis, NetworkId,
+    PhysAddr, Route, SendOptions, Stack,
+};
+use mctpkit_wire::binding::Framing;
+use tokio::sync::{mpsc, Notify};
+
+use crate::seqpacket::{SeqConn, SeqListener, SocketName};
+use crate::serial::SerialPort;
+use crate::upstream::{Action, ClientId, Demux, Policy, TagPolicy};
+
+/// Largest client datagram accepted: an EID byte and a maximum-size message.
+pub const MAX_DATAGRAM: usize = 1 + 65536;
+/// Datagrams queued for one client before further ones are dropped.
+pub const CLIENT_QUEUE: usize = 256;
+/// Frames queued for one bus writer (the rest wait in the stack's queue).
+const BUS_QUEUE: usize = 16;
+
+/// The binding of the daemon's bus, as `mctp-demux-daemon` names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindingSpec {
+    /// No wire: messages to the local EID loop back to the clients.
+    Null,
+    /// DSP0253 serial on a tty or pty.
+    Serial(PathBuf),
+}
+
+/// What the daemon runs with (the drop-in command line fills it).
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    /// Local EID (`-e`, default 8 as libmctp).
+    pub eid: u8,
+    /// Network number.
+    pub net: NetworkId,
+    /// Log every client and bus event to stderr (`-v`).
+    pub verbose: bool,
+    /// `-b FILE`: every packet on the bus, both ways, as SLL2 pcap.
+    pub capture_binding: Option<PathBuf>,
+    /// `--capture-socket=FILE`: every client message with a synthesised
+    /// header, as libmctp writes it.
+    pub capture_socket: Option<PathBuf>,
+    /// The client socket (default `\0mctp-mux`).
+    pub socket: SocketName,
+    pub binding: BindingSpec,
+    /// Transmission unit of the bus (payload bytes per packet).
+    pub mtu: usize,
+    pub policy: Policy,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        DaemonConfig {
+            eid: 8,
+            net: 1,
+            verbose: false,
+            capture_binding: None,
+            capture_socket: None,
+            socket: SocketName::upstream(),
+            binding: BindingSpec::Null,
+            mtu: 64,
+            policy: Policy::default(),
+        }
+    }
+}
+
+enum Input {
+    NewClient(ClientId, mpsc::Sender<Vec<u8>>, Arc<SeqConn>),
+    Client(ClientId, Vec<u8>),
+    ClientGone(ClientId),
+    Bus(BusId, Vec<u8>),
+    BusGone(BusId, io::Error),
+}
+
+struct ClientHandle {
+    tx: mpsc::Sender<Vec<u8>>,
+    conn: Arc<SeqConn>,
+    dropped: u64,
+}
+
+struct BusHandle {
+    id: BusId,
+    kind: BindingKind,
+    /// `None` for the null binding: packets have nowhere to go.
+    tx: Option<mpsc::Sender<Vec<u8>>>,
+}
+
+/// Counters the daemon keeps besides the stack's.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DaemonCounters {
+    pub clients_accepted: u64,
+    pub clients_closed: u64,
+    pub client_datagrams: u64,
+    pub client_queue_drops: u64,
+    pub loopback_messages: u64,
+    pub send_errors: u64,
+    pub null_bus_packets: u64,
+}
+
+struct State {
+    cfg: DaemonConfig,
+    stack: Stack,
+    demux: Demux,
+    clients: HashMap<ClientId, ClientHandle>,
+    bus: BusHandle,
+    start: Instant,
+    capture: Option<PcapWriter<BufWriter<File>>>,
+    capture_socket: Option<PcapWriter<BufWriter<File>>>,
+    counters: DaemonCounters,
+    targets: Vec<ClientId>,
+    frame: Vec<u8>,
+}
+
+fn wall() -> Timestamp {
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp {
+        secs: d.as_secs() as i64,
+        nanos: d.subsec_nanos(),
+    }
+}
+
+impl State {
+    fn now(&self) -> Millis {
+        self.start.elapsed().as_millis() as Millis
+    }
+
+    fn log(&self, what: std::fmt::Arguments<'_>) {
+        if self.cfg.verbose {
+            eprintln!("mctpkit daemon: {what}");
+        }
+    }
+
+    fn capture_packet(&mut self, dir: Direction, packet: &[u8]) {
+        if let Some(w) = &mut self.capture {
+            if let Err(e) = w.write_packet(wall(), dir, packet) {
+                eprintln!("mctpkit daemon: capture: {e}; capture stopped");
+                self.capture = None;
+            }
+        }
+    }
+
+    /// libmctp's `--capture-socket` record: a synthesised header (version
+    /// 1, SOM|EOM, TO=0, tag 0) before the whole client message.
+    fn capture_client(&mut self, dir: Direction, peer: u8, msg: &[u8]) {
+        let Some(w) = &mut self.capture_socket else {
+            return;
+        };
+        let eid = self.cfg.eid;
+        let (dst, src) = match dir {
+            Direction::Outgoing => (peer, eid),
+            _ => (eid, peer),
+        };
+        let mut rec = Vec::with_capacity(4 + msg.len());
+        rec.extend_from_slice(&[1, dst, src, 0xC0]);
+        rec.extend_from_slice(msg);
+        if let Err(e) = w.write_packet(wall(), dir, &rec) {
+            eprintln!("mctpkit daemon: socket capture: {e}; capture stopped");
+            self.capture_socket = None;
+        }
+    }
+
+    /// Hand a message to its clients.
+    fn deliver(&mut self, m: &Message) {
+        let mut targets = std::mem::take(&mut self.targets);
+        self.demux.recipients(m, &mut targets);
+        if !targets.is_empty() {
+            let mut d = Vec::with_capacity(1 + m.data.len());
+            d.push(m.src);
+            d.extend_from_slice(&m.data);
+            for &id in &targets {
+                self.queue_for_client(id, d.clone());
+            }
+        }
+        self.targets = targets;
+    }
+
+    fn queue_for_client(&mut self, id: ClientId, d: Vec<u8>) {
+        let Some(c) = self.clients.get_mut(&id) else {
+            return;
+        };
+        match c.tx.try_send(d) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                c.dropped += 1;
+                self.counters.client_queue_drops += 1;
+                if c.dropped.is_power_of_two() {
+                    eprintln!(
+                        "mctpkit daemon: client {id} is not reading: {} datagrams dropped",
+                        c.dropped
+                    );
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+
+    fn client_datagram(&mut self, id: ClientId, data: &[u8]) {
+        self.counters.client_datagrams += 1;
+        let (net, local) = (self.cfg.net, self.cfg.eid);
+        match self.demux.datagram(id, net, local, data) {
+            Action::Subscribe(t) => {
+                self.log(format_args!("client {id} subscribes to type {t:#04x}"));
+                self.stack.register_type(t, &[]);
+            }
+            Action::Loopback { eid, msg } => {
+                self.counters.loopback_messages += 1;
+                let m = Message {
+                    net,
+                    bus: self.bus.id,
+                    phys: PhysAddr::NONE,
+                    src: eid,
+                    dst: eid,
+                    tag: 0,
+                    tag_owner: false,
+                    owner: None,
+                    data: msg.to_vec(),
+                };
+                self.capture_client(Direction::Outgoing, eid, msg);
+                self.deliver(&m);
+            }
+            Action::Send {
+                dst,
+                msg,
+                tag,
+                owner,
+            } => {
+                let msg = msg.to_vec();
+                self.capture_client(Direction::Outgoing, dst, &msg);
+                let now = self.now();
+                let opts = SendOptions {
+                    tag,
+                    ..SendOptions::request(net, dst).owned_by(owner)
+                };
+                if let Err(e) = self.stack.send(now, opts, &msg) {
+                    self.counters.send_errors += 1;
+                    eprintln!("mctpkit daemon: client {id}: message to EID {dst} not sent: {e}");
+                }
+            }
+            Action::Close(why) => {
+                eprintln!("mctpkit daemon: client {id} closed: {why}");
+                self.drop_client(id);
+            }
+            Action::Ignore(why) => self.log(format_args!("client {id}: ignored: {why}")),
+        }
+    }
+
+    fn drop_client(&mut self, id: ClientId) {
+        if let Some(c) = self.clients.remove(&id) {
+            c.conn.shutdown();
+            self.counters.clients_closed += 1;
+        }
+        if let Some(t) = self.demux.disconnect(id) {
+            self.stack.unregister_type(t);
+        }
+        let n = self.stack.release_owner(mctpkit_stack::Owner(id));
+        if n > 0 {
+            self.log(format_args!("client {id}: {n} tags released"));
+        }
+    }
+
+    /// Move work out of the stack: packets to the bus, messages to
+    /// clients, events to the log.
+    fn pump(&mut self) {
+        let bus = self.bus.id;
+        loop {
+            let room = match &self.bus.tx {
+                None => true,
+                Some(tx) => tx.capacity() > 0,
+            };
+            if !room {
+                break;
+            }
+            let mut packet = Vec::new();
+            let got = self
+                .stack
+                .poll_transmit_with_on(bus, |_, p| packet.extend_from_slice(p));
+            if got.is_none() {
+                break;
+            }
+            self.capture_packet(Direction::Outgoing, &packet);
+            match &self.bus.tx {
+                None => self.counters.null_bus_packets += 1,
+                Some(tx) => {
+                    let framing = Framing::for_addresses(self.bus.kind, &[], &[]);
+                    self.frame.resize(2 * packet.len() + 16, 0);
+                    match framing.emit(&packet, &mut self.frame) {
+                        Ok(n) => {
+                            let _ = tx.try_send(self.frame[..n].to_vec());
+                        }
+                        Err(e) => eprintln!("mctpkit daemon: framing: {e}"),
+                    }
+                }
+            }
+        }
+        while let Some(m) = self.stack.poll_deliver() {
+            self.capture_client(Direction::Incoming, m.src, &m.data);
+            self.deliver(&m);
+            self.stack.recycle(m);
+        }
+        while let Some(e) = self.stack.poll_event() {
+            self.log(format_args!("{e:?}"));
+            if let Event::TagReleased { owner, .. } = e {
+                let _ = owner;
+            }
+        }
+    }
+
+    fn bus_bytes(&mut self, bus: BusId, bytes: &[u8]) {
+        let now = self.now();
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let want_capture = self.capture.is_some();
+        self.stack.receive_stream_observed(now, bus, bytes, |p| {
+            if want_capture {
+                seen.push(p.to_vec());
+            }
+        });
+        for p in seen {
+            self.capture_packet(Direction::Incoming, &p);
+        }
+    }
+
+    fn flush(&mut self) {
+        for w in [&mut self.capture, &mut self.capture_socket]
+            .into_iter()
+            .flatten()
+        {
+            let _ = w.flush();
+        }
+    }
+}
+
+fn open_capture(p: &Option<PathBuf>) -> io::Result<Option<PcapWriter<BufWriter<File>>>> {
+    match p {
+        None => Ok(None),
+        Some(p) => Ok(Some(PcapWriter::new(BufWriter::new(File::create(p)?))?)),
+    }
+}
+
+/// Tell systemd we are ready (`Type=notify`), if it asked.
+fn sd_notify_ready() {
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return;
+    };
+    let Ok(sock) = std::os::unix::net::UnixDatagram::unbound() else {
+        return;
+    };
+    let p = path.to_string_lossy().into_owned();
+    let r = match p.strip_prefix('@') {
+        Some(name) => {
+            use std::os::linux::net::SocketAddrExt;
+            std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())
+                .and_then(|a| sock.send_to_addr(b"READY=1", &a))
+        }
+        None => sock.send_to(b"READY=1", &p),
+    };
+    if let Err(e) = r {
+        eprintln!("mctpkit daemon: sd_notify: {e}");
+    }
+}
+
+/// Run the daemon until SIGTERM or SIGINT.
+pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
+    let mut stack = Stack::new(StackConfig {
+        deliver_unmatched_responses: cfg.policy.tags == TagPolicy::Upstream,
+        ..StackConfig::default()
+    });
+    let kind = match cfg.binding {
+        BindingSpec::Null => BindingKind::None,
+        BindingSpec::Serial(_) => BindingKind::Serial,
+    };
+    let bus = stack.add_bus(
+        BusConfig::new(kind, PhysAddr::NONE)
+            .eid(cfg.eid)
+            .mtu(cfg.mtu)
+            .net(cfg.net),
+    );
+    // A point-to-point line: every other EID is on the other side (as
+    // libmctp's daemon sends any EID out of its one binding).
+    if cfg.binding != BindingSpec::Null {
+        let _ = stack.add_route(Route::range(cfg.net, 8, 0xFE, bus, PhysAddr::NONE));
+    }
+    let (input_tx, mut input_rx) = mpsc::channel::<Input>(1024);
+    let writer_ready = Arc::new(Notify::new());
+
+    let bus_tx = match &cfg.binding {
+        BindingSpec::Null => None,
+        BindingSpec::Serial(path) => {
+            let port = Arc::new(
+                SerialPort::open(path)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
+            );
+            let (tx, mut rx) = mpsc::channel::<Vec<u8>>(BUS_QUEUE);
+            let w = port.clone();
+            let ready = writer_ready.clone();
+            let gone = input_tx.clone();
+            tokio::spawn(async move {
+                while let Some(frame) = rx.recv().await {
+                    if let Err(e) = w.write_all(&frame).await {
+                        let _ = gone.send(Input::BusGone(bus, e)).await;
+                        return;
+                    }
+                    ready.notify_one();
+                }
+            });
+            let r = port.clone();
+            let itx = input_tx.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                loop {
+                    match r.read(&mut buf).await {
+                        // A pty whose other side is closed reads EOF (or
+                        // EIO): wait and try again, as a tty reopens.
+                        Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                        Ok(n) => {
+                            if itx.send(Input::Bus(bus, buf[..n].to_vec())).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) if e.raw_os_error() == Some(libc::EIO) => {
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await
+                        }
+                        Err(e) => {
+                            let _ = itx.send(Input::BusGone(bus, e)).await;
+                            return;
+                        }
+                    }
+                }
+            });
+            Some(tx)
+        }
+    };
+
+    let listener = SeqListener::bind(&cfg.socket)
+        .map_err(|e| io::Error::new(e.kind(), format!("client socket {:?}: {e}", cfg.socket)))?;
+    let itx = input_tx.clone();
+    tokio::spawn(async move {
+        let mut next: ClientId = 1;
+        loop {
+            let conn = match listener.accept().await {
+                Ok(c) => Arc::new(c),
+                Err(e) => {
+                    eprintln!("mctpkit daemon: accept: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            };
+            let id = next;
+            next += 1;
+            let (tx, rx) = mpsc::channel::<Vec<u8>>(CLIENT_QUEUE);
+            if itx
+                .send(Input::NewClient(id, tx, conn.clone()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            spawn_client(id, conn, rx, itx.clone());
+        }
+    });
+
+    let mut st = State {
+        demux: Demux::new(cfg.policy),
+        capture: open_capture(&cfg.capture_binding)?,
+        capture_socket: open_capture(&cfg.capture_socket)?,
+        stack,
+        clients: HashMap::new(),
+        bus: BusHandle {
+            id: bus,
+            kind,
+            tx: bus_tx,
+        },
+        start: Instant::now(),
+        counters: DaemonCounters::default(),
+        targets: Vec::new(),
+        frame: Vec::new(),
+        cfg,
+    };
+    st.log(format_args!(
+        "EID {} on {:?}, clients on {:?}",
+        st.cfg.eid, st.cfg.binding, st.cfg.socket
+    ));
+    sd_notify_ready();
+
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    let mut flush_tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    loop {
+        st.pump();
+        let sleep = match st.stack.poll_timeout() {
+            Some(at) => at.saturating_sub(st.now()),
+            None => 3_600_000,
+        };
+        tokio::select! {
+            inp = input_rx.recv() => match inp {
+                Some(Input::NewClient(id, tx, conn)) => {
+                    st.counters.clients_accepted += 1;
+                    st.demux.connect(id);
+                    st.clients.insert(id, ClientHandle { tx, conn, dropped: 0 });
+                    st.log(format_args!("client {id} connected"));
+                }
+                Some(Input::Client(id, data)) => st.client_datagram(id, &data),
+                Some(Input::ClientGone(id)) => {
+                    st.log(format_args!("client {id} disconnected"));
+                    st.drop_client(id);
+                }
+                Some(Input::Bus(b, bytes)) => st.bus_bytes(b, &bytes),
+                Some(Input::BusGone(b, e)) => {
+                    eprintln!("mctpkit daemon: bus {}: {e}", b.0);
+                    st.bus.tx = None;
+                }
+                None => break,
+            },
+            _ = tokio::time::sleep(std::time::Duration::from_millis(sleep)) => {
+                let now = st.now();
+                st.stack.handle_timeout(now);
+            }
+            _ = writer_ready.notified() => {}
+            _ = flush_tick.tick() => st.flush(),
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+        }
+    }
+    st.pump();
+    st.flush();
+    st.log(format_args!("stopped: {:?}", st.counters));
+    Ok(())
+}
+
+fn spawn_client(
+    id: ClientId,
+    conn: Arc<SeqConn>,
+    mut rx: mpsc::Receiver<Vec<u8>>,
+    itx: mpsc::Sender<Input>,
+) {
+    let w = conn.clone();
+    tokio::spawn(async move {
+        while let Some(d) = rx.recv().await {
+            if w.send(&[&d]).await.is_err() {
+                return;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut buf = Vec::new();
+        loop {
+            match conn.recv(&mut buf, MAX_DATAGRAM).await {
+                Ok(true) => {
+                    if itx.send(Input::Client(id, buf.clone())).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(false) => break,
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    eprintln!("mctpkit daemon: client {id}: {e}; ignored");
+                }
+                Err(_) => break,
+            }
+        }
+        let _ = itx.send(Input::ClientGone(id)).await;
+    });
+}
+
+/// [`run`] on a single-threaded runtime of its own (the stack is one state
+/// machine; its I/O is not CPU-bound).
+pub fn run_blocking(cfg: DaemonConfig) -> io::Result<()> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cfg))
+}
