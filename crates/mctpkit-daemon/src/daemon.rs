@@ -197,6 +197,11 @@ impl State {
         let Some(c) = self.clients.get_mut(&id) else {
             return;
         };
+        // Nothing queued for this client: try the socket directly (the
+        // writer task only takes over when the client's socket is full).
+        if c.tx.capacity() == c.tx.max_capacity() && c.conn.try_send(&[&d]).is_ok() {
+            return;
+        }
         match c.tx.try_send(d) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -335,6 +340,34 @@ impl State {
         });
         for p in seen {
             self.capture_packet(Direction::Incoming, &p);
+        }
+    }
+
+    fn input(&mut self, inp: Input) {
+        match inp {
+            Input::NewClient(id, tx, conn) => {
+                self.counters.clients_accepted += 1;
+                self.demux.connect(id);
+                self.clients.insert(
+                    id,
+                    ClientHandle {
+                        tx,
+                        conn,
+                        dropped: 0,
+                    },
+                );
+                self.log(format_args!("client {id} connected"));
+            }
+            Input::Client(id, data) => self.client_datagram(id, &data),
+            Input::ClientGone(id) => {
+                self.log(format_args!("client {id} disconnected"));
+                self.drop_client(id);
+            }
+            Input::Bus(b, bytes) => self.bus_bytes(b, &bytes),
+            Input::BusGone(b, e) => {
+                eprintln!("mctpkit daemon: bus {}: {e}", b.0);
+                self.bus.tx = None;
+            }
         }
     }
 
@@ -502,41 +535,55 @@ pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
 
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    // Futures made once and polled by reference: the loop turns for every
+    // datagram, so nothing is re-created per turn but the stack's timer
+    // when its deadline moves.
+    let shutdown = async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    };
+    tokio::pin!(shutdown);
+    let far = || tokio::time::Instant::now() + std::time::Duration::from_secs(3600);
+    let timer = tokio::time::sleep_until(far());
+    tokio::pin!(timer);
+    let mut armed: Option<Millis> = None;
     let mut flush_tick = tokio::time::interval(std::time::Duration::from_millis(500));
     loop {
         st.pump();
-        let sleep = match st.stack.poll_timeout() {
-            Some(at) => at.saturating_sub(st.now()),
-            None => 3_600_000,
-        };
+        let deadline = st.stack.poll_timeout();
+        if deadline != armed {
+            armed = deadline;
+            let at = match deadline {
+                Some(ms) => {
+                    tokio::time::Instant::from_std(st.start) + std::time::Duration::from_millis(ms)
+                }
+                None => far(),
+            };
+            timer.as_mut().reset(at);
+        }
         tokio::select! {
-            inp = input_rx.recv() => match inp {
-                Some(Input::NewClient(id, tx, conn)) => {
-                    st.counters.clients_accepted += 1;
-                    st.demux.connect(id);
-                    st.clients.insert(id, ClientHandle { tx, conn, dropped: 0 });
-                    st.log(format_args!("client {id} connected"));
+            biased;
+            inp = input_rx.recv() => {
+                let Some(inp) = inp else { break };
+                st.input(inp);
+                // Take whatever else is ready before the next pump.
+                while let Ok(inp) = input_rx.try_recv() {
+                    st.input(inp);
                 }
-                Some(Input::Client(id, data)) => st.client_datagram(id, &data),
-                Some(Input::ClientGone(id)) => {
-                    st.log(format_args!("client {id} disconnected"));
-                    st.drop_client(id);
-                }
-                Some(Input::Bus(b, bytes)) => st.bus_bytes(b, &bytes),
-                Some(Input::BusGone(b, e)) => {
-                    eprintln!("mctpkit daemon: bus {}: {e}", b.0);
-                    st.bus.tx = None;
-                }
-                None => break,
-            },
-            _ = tokio::time::sleep(std::time::Duration::from_millis(sleep)) => {
+            }
+            _ = &mut timer => {
                 let now = st.now();
                 st.stack.handle_timeout(now);
+                // Re-arm on the next turn, whatever the new deadline (a
+                // fired timer stays fired until reset).
+                timer.as_mut().reset(far());
+                armed = None;
             }
             _ = writer_ready.notified() => {}
             _ = flush_tick.tick() => st.flush(),
-            _ = term.recv() => break,
-            _ = int.recv() => break,
+            _ = &mut shutdown => break,
         }
     }
     st.pump();
@@ -560,15 +607,19 @@ fn spawn_client(
         }
     });
     tokio::spawn(async move {
-        let mut buf = Vec::new();
+        let mut buf = vec![0u8; MAX_DATAGRAM];
         loop {
-            match conn.recv(&mut buf, MAX_DATAGRAM).await {
-                Ok(true) => {
-                    if itx.send(Input::Client(id, buf.clone())).await.is_err() {
+            match conn.recv(&mut buf).await {
+                Ok(Some(n)) => {
+                    if itx
+                        .send(Input::Client(id, buf[..n].to_vec()))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
-                Ok(false) => break,
+                Ok(None) => break,
                 Err(e) if e.kind() == io::ErrorKind::InvalidData => {
                     eprintln!("mctpkit daemon: client {id}: {e}; ignored");
                 }
@@ -580,10 +631,17 @@ fn spawn_client(
 }
 
 /// [`run`] on a single-threaded runtime of its own (the stack is one state
-/// machine; its I/O is not CPU-bound).
+/// machine; its I/O is not CPU-bound). The loop runs as a spawned task, not
+/// as the `block_on` future: tokio polls its I/O driver once more (a
+/// zero-timeout `epoll_wait`) before it polls a woken `block_on` future,
+/// which cost a system call per message.
 pub fn run_blocking(cfg: DaemonConfig) -> io::Result<()> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(run(cfg))
+        .block_on(async move {
+            tokio::spawn(run(cfg))
+                .await
+                .unwrap_or_else(|e| Err(io::Error::other(e)))
+        })
 }

@@ -6,7 +6,7 @@
 //! filesystem path.
 
 use std::io::{self, IoSlice};
-use std::mem::MaybeUninit;
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 
 use socket2::{Domain, SockAddr, Socket, Type};
@@ -118,9 +118,13 @@ pub struct PeerCred {
 impl SeqConn {
     fn new(s: Socket) -> io::Result<SeqConn> {
         Ok(SeqConn {
+            // Readable interest only: with write interest too, every
+            // datagram the peer reads would wake the event loop for room it
+            // does not need (an extra epoll_wait per round trip). Sending
+            // is `try_send`; only a full socket waits (see `send`).
             // SAFETY: the socket owns its descriptor, which nothing else
             // replaces or closes while the `AsyncFd` holds it.
-            fd: unsafe { AsyncFd::register(s)? },
+            fd: unsafe { AsyncFd::register_with_interest(s, tokio::io::Interest::READABLE)? },
         })
     }
 
@@ -133,7 +137,8 @@ impl SeqConn {
             Err(e) => return Err(e),
         }
         let c = SeqConn::new(s)?;
-        let _ = c.fd.writable().await?;
+        // A non-blocking connect on a UNIX socket completes at once or
+        // fails; nothing to wait for.
         Ok(c)
     }
 
@@ -151,37 +156,25 @@ impl SeqConn {
         })
     }
 
-    /// Receive one datagram into `buf` (resized to it). `Ok(false)` at end
-    /// of stream (a zero-length read, as libmctp's daemon takes it too). A
-    /// datagram longer than `max` is consumed and reported as
-    /// `InvalidData`, so one oversized write cannot make the daemon
-    /// allocate without bound.
-    pub async fn recv(&self, buf: &mut Vec<u8>, max: usize) -> io::Result<bool> {
+    /// Receive one datagram into `buf`; its length, `Ok(None)` at end of
+    /// stream (a zero-length read, as libmctp's daemon takes it too). A
+    /// datagram longer than `buf` is consumed and reported as
+    /// `InvalidData` with its real size, so one oversized write cannot make
+    /// the daemon allocate without bound. One `recv` per datagram:
+    /// `MSG_TRUNC` reports a longer datagram's size (libmctp peeks first,
+    /// a second system call).
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<Option<usize>> {
         loop {
             let mut guard = self.fd.readable().await?;
-            let r = guard.try_io(|s| {
-                let s = s.get_ref();
-                // Peek the real size (MSG_TRUNC reports it on SEQPACKET),
-                // as libmctp's daemon does, then read it in one call.
-                let mut probe = [MaybeUninit::<u8>::uninit(); 1];
-                let n = s.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_TRUNC)?;
-                if n == 0 {
-                    return Ok(0);
-                }
-                buf.clear();
-                buf.resize(n.min(max.max(1)), 0);
-                recv_into(s, buf)?;
-                Ok(n)
-            });
-            match r {
-                Ok(Ok(0)) => return Ok(false),
+            match guard.try_io(|s| recv_trunc(s.get_ref(), buf)) {
+                Ok(Ok(0)) => return Ok(None),
                 Ok(Ok(n)) if n > buf.len() => {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("datagram of {n} bytes exceeds the {max}-byte limit"),
-                    ))
+                        format!("datagram of {n} bytes exceeds the {}-byte limit", buf.len()),
+                    ));
                 }
-                Ok(Ok(_)) => return Ok(true),
+                Ok(Ok(n)) => return Ok(Some(n)),
                 Ok(Err(e)) => return Err(e),
                 Err(_would_block) => continue,
             }
@@ -194,12 +187,15 @@ impl SeqConn {
     }
 
     /// Send one datagram made of `parts`, waiting for room.
+    /// The socket has no write interest registered (see `new`): a full
+    /// socket is retried every millisecond, which only a slow peer sees.
     pub async fn send(&self, parts: &[&[u8]]) -> io::Result<()> {
         loop {
-            let mut guard = self.fd.writable().await?;
-            match guard.try_io(|s| send_parts(s.get_ref(), parts)) {
-                Ok(r) => return r.map(|_| ()),
-                Err(_would_block) => continue,
+            match send_parts(self.fd.get_ref(), parts) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await
+                }
+                r => return r.map(|_| ()),
             }
         }
     }
@@ -215,10 +211,9 @@ fn send_parts(s: &Socket, parts: &[&[u8]]) -> io::Result<usize> {
     s.send_vectored_with_flags(&iov, libc::MSG_NOSIGNAL)
 }
 
-fn recv_into(s: &Socket, buf: &mut [u8]) -> io::Result<usize> {
-    // socket2 takes `MaybeUninit` buffers; an initialised one is a valid
-    // one (this is `std::io::Read` for sockets).
-    use std::io::Read;
-    let mut r: &Socket = s;
-    r.read(buf)
+/// `recv(MSG_TRUNC)`: the datagram's real length, even when longer than
+/// `buf` (its excess is discarded by the kernel).
+fn recv_trunc(s: &Socket, buf: &mut [u8]) -> io::Result<usize> {
+    nix::sys::socket::recv(s.as_raw_fd(), buf, nix::sys::socket::MsgFlags::MSG_TRUNC)
+        .map_err(io::Error::from)
 }
