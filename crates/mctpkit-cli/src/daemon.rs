@@ -47,6 +47,11 @@ pub struct Args {
     /// Client socket: `@name` (abstract) or a path [default: @mctp-mux].
     #[arg(long, value_name = "NAME")]
     socket: Option<String>,
+    /// Also serve mctpkit's tag-aware dialect on this socket (`@name` or a
+    /// path; e.g. @mctpkit): TO and tag visible, owned tags on request,
+    /// several types and control requests (docs/daemon-protocol.md).
+    #[arg(long, value_name = "NAME")]
+    tag_socket: Option<String>,
     /// How client messages are tagged: `tracked` (requests get owned tags,
     /// responses TO=0 with the request's tag) or `upstream` (libmctp: TO=1,
     /// tag 0 for everything).
@@ -108,6 +113,7 @@ pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             .socket
             .as_deref()
             .map_or_else(SocketName::upstream, SocketName::parse),
+        tag_socket: a.tag_socket.as_deref().map(SocketName::parse),
         binding: binding(&a.binding)?,
         mtu: a.mtu.max(64),
         policy,

@@ -5,132 +5,14 @@
 //! Every test uses its own abstract socket name, bounds its waits and kills
 //! its processes by PID.
 
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::Write;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use socket2::{Domain, SockAddr, Socket, Type};
-
-/// A daemon process, killed (SIGTERM, then SIGKILL) when dropped.
-struct Daemon {
-    child: Child,
-    socket: String,
-}
-
-impl Daemon {
-    fn start(name: &str, args: &[&str]) -> Daemon {
-        let socket = format!("mctpkit-test-{}-{name}", std::process::id());
-        let child = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
-            .arg("daemon")
-            .arg("--socket")
-            .arg(format!("@{socket}"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start mctpkit daemon");
-        let d = Daemon { child, socket };
-        // Ready when a client can connect.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if d.try_connect().is_some() {
-                return d;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        panic!("daemon {name} did not come up");
-    }
-
-    fn try_connect(&self) -> Option<Socket> {
-        let s = Socket::new(Domain::UNIX, Type::SEQPACKET, None).ok()?;
-        let mut name = vec![0u8];
-        name.extend_from_slice(self.socket.as_bytes());
-        let addr = SockAddr::unix(std::str::from_utf8(&name).ok()?).ok()?;
-        s.connect(&addr).ok()?;
-        Some(s)
-    }
-
-    /// A client subscribed to `msg_type`.
-    fn client(&self, msg_type: u8) -> Client {
-        let s = self.try_connect().expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut c = Client { s };
-        c.send(&[msg_type]);
-        c
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.id() as i32
-    }
-
-    /// SIGTERM and wait; returns stderr.
-    fn stop(mut self) -> String {
-        terminate(&mut self.child)
-    }
-}
-
-fn terminate(child: &mut Child) -> String {
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
-    err
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Client {
-    s: Socket,
-}
-
-impl Client {
-    fn send(&mut self, d: &[u8]) {
-        (&self.s).write_all(d).expect("send");
-    }
-    fn recv(&mut self) -> Option<Vec<u8>> {
-        let mut buf = vec![0u8; 70_000];
-        match (&self.s).read(&mut buf) {
-            Ok(n) => Some(buf[..n].to_vec()),
-            Err(_) => None,
-        }
-    }
-    fn recv_within(&mut self, t: Duration) -> Option<Vec<u8>> {
-        self.s.set_read_timeout(Some(t)).unwrap();
-        let r = self.recv();
-        self.s
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        r
-    }
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mctpkit-daemon-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use common::*;
 
 const GET_TID: [u8; 4] = [0x01, 0x80, 0x00, 0x02];
 
@@ -242,46 +124,6 @@ fn a_client_that_stops_reading_does_not_stall_the_others() {
     assert!(rss_kb < 64 * 1024, "RSS {rss_kb} kB");
     let err = d.stop();
     assert!(err.contains("not reading"), "{err}");
-}
-
-/// A pty pair joined by a relay thread, like `socat pty,raw pty,raw`.
-struct PtyPair {
-    a: PathBuf,
-    b: PathBuf,
-    _slaves: (OwnedFd, OwnedFd),
-}
-
-fn pty_pair() -> PtyPair {
-    let open = || {
-        let p = nix::pty::openpty(None, None).expect("openpty");
-        let path = nix::unistd::ttyname(&p.slave).expect("ttyname");
-        (p.master, p.slave, path)
-    };
-    let (ma, sa, pa) = open();
-    let (mb, sb, pb) = open();
-    let relay = |from: &OwnedFd, to: &OwnedFd| {
-        let mut r = std::fs::File::from(from.try_clone().unwrap());
-        let mut w = std::fs::File::from(to.try_clone().unwrap());
-        thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = r.read(&mut buf) {
-                if n == 0 || w.write_all(&buf[..n]).is_err() {
-                    break;
-                }
-            }
-        });
-    };
-    relay(&ma, &mb);
-    relay(&mb, &ma);
-    let _ = (ma.as_raw_fd(), mb.as_raw_fd());
-    // The masters stay open in the relay threads' clones.
-    std::mem::forget(ma);
-    std::mem::forget(mb);
-    PtyPair {
-        a: pa,
-        b: pb,
-        _slaves: (sa, sb),
-    }
 }
 
 #[test]

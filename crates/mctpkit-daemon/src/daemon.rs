@@ -25,6 +25,7 @@ use tokio::sync::{mpsc, Notify};
 
 use crate::seqpacket::{SeqConn, SeqListener, SocketName};
 use crate::serial::SerialPort;
+use crate::tagged::{self, Subscription};
 use crate::upstream::{Action, ClientId, Demux, Policy, TagPolicy};
 
 /// Largest client datagram accepted: an EID byte and a maximum-size message.
@@ -59,6 +60,8 @@ pub struct DaemonConfig {
     pub capture_socket: Option<PathBuf>,
     /// The client socket (default `\0mctp-mux`).
     pub socket: SocketName,
+    /// The tag-aware dialect's socket ([`crate::tagged`]); off unless set.
+    pub tag_socket: Option<SocketName>,
     pub binding: BindingSpec,
     /// Transmission unit of the bus (payload bytes per packet).
     pub mtu: usize,
@@ -74,6 +77,7 @@ impl Default for DaemonConfig {
             capture_binding: None,
             capture_socket: None,
             socket: SocketName::upstream(),
+            tag_socket: None,
             binding: BindingSpec::Null,
             mtu: 64,
             policy: Policy::default(),
@@ -81,8 +85,15 @@ impl Default for DaemonConfig {
     }
 }
 
+/// Which protocol a client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Upstream,
+    Tagged,
+}
+
 enum Input {
-    NewClient(ClientId, mpsc::Sender<Vec<u8>>, Arc<SeqConn>),
+    NewClient(ClientId, Dialect, mpsc::Sender<Vec<u8>>, Arc<SeqConn>),
     Client(ClientId, Vec<u8>),
     ClientGone(ClientId),
     Bus(BusId, Vec<u8>),
@@ -93,6 +104,9 @@ struct ClientHandle {
     tx: mpsc::Sender<Vec<u8>>,
     conn: Arc<SeqConn>,
     dropped: u64,
+    dialect: Dialect,
+    /// Tag-aware clients' subscriptions.
+    sub: Subscription,
 }
 
 struct BusHandle {
@@ -180,6 +194,18 @@ impl State {
 
     /// Hand a message to its clients.
     fn deliver(&mut self, m: &Message) {
+        // A response to the one client that owns its tag (either dialect);
+        // anything else to every subscriber of both dialects.
+        if let Some(o) = m.owner {
+            if self
+                .clients
+                .get(&o.0)
+                .is_some_and(|c| c.dialect == Dialect::Tagged)
+            {
+                self.queue_for_client(o.0, tagged::message(m));
+                return;
+            }
+        }
         let mut targets = std::mem::take(&mut self.targets);
         self.demux.recipients(m, &mut targets);
         if !targets.is_empty() {
@@ -190,7 +216,118 @@ impl State {
                 self.queue_for_client(id, d.clone());
             }
         }
+        let answered = m.owner.is_some_and(|o| self.clients.contains_key(&o.0));
+        if !answered {
+            targets.clear();
+            targets.extend(
+                self.clients
+                    .iter()
+                    .filter(|(_, c)| c.dialect == Dialect::Tagged && c.sub.takes(m))
+                    .map(|(&id, _)| id),
+            );
+            if !targets.is_empty() {
+                let d = tagged::message(m);
+                for &id in &targets {
+                    self.queue_for_client(id, d.clone());
+                }
+            }
+        }
         self.targets = targets;
+    }
+
+    /// A datagram from a tag-aware client.
+    fn tagged_datagram(&mut self, id: ClientId, data: &[u8]) {
+        let req = match tagged::parse(data) {
+            Ok(r) => r,
+            Err(reply) => {
+                self.log(format_args!("client {id}: bad request {data:02x?}"));
+                return self.queue_for_client(id, reply);
+            }
+        };
+        let now = self.now();
+        match req {
+            tagged::Request::Subscribe { control, types } => {
+                let types: Vec<u8> = types.iter().map(|t| t & 0x7F).filter(|&t| t != 0).collect();
+                for &t in &types {
+                    self.stack.register_type(t, &[]);
+                }
+                if let Some(c) = self.clients.get_mut(&id) {
+                    c.sub = Subscription { types, control };
+                }
+                self.queue_for_client(id, vec![tagged::op::SUBSCRIBE | tagged::op::REPLY, 0]);
+            }
+            tagged::Request::Send {
+                net,
+                eid,
+                tag,
+                report,
+                msg,
+            } => {
+                self.capture_client(Direction::Outgoing, eid, msg);
+                let r = if eid == self.cfg.eid && net == self.cfg.net {
+                    // To ourselves: loop back, as the upstream dialect does.
+                    self.counters.loopback_messages += 1;
+                    let m = Message {
+                        net,
+                        bus: self.bus.id,
+                        src: eid,
+                        dst: eid,
+                        tag_owner: true,
+                        data: msg.to_vec(),
+                        ..Message::default()
+                    };
+                    self.deliver(&m);
+                    Ok(tagged::spec_of(true, 0))
+                } else {
+                    let opts = SendOptions {
+                        tag,
+                        ..SendOptions::request(net, eid).owned_by(mctpkit_stack::Owner(id))
+                    };
+                    self.stack
+                        .send(now, opts, msg)
+                        .map(|s| tagged::spec_of(s.tag_owner, s.tag))
+                };
+                match r {
+                    Ok(spec) if report => self.queue_for_client(
+                        id,
+                        tagged::reply(tagged::op::SEND, tagged::Status::Ok, net, eid, spec),
+                    ),
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.counters.send_errors += 1;
+                        self.queue_for_client(
+                            id,
+                            tagged::reply(tagged::op::SEND, tagged::status(e), net, eid, 0),
+                        )
+                    }
+                }
+            }
+            tagged::Request::AllocTag { net, eid } => {
+                let local = self.cfg.eid;
+                let (st, tag) =
+                    match self
+                        .stack
+                        .alloc_tag(net, local, eid, mctpkit_stack::Owner(id))
+                    {
+                        Ok(t) => (tagged::Status::Ok, t),
+                        Err(e) => (tagged::status(e), 0),
+                    };
+                let spec = tagged::spec_of(true, tag);
+                self.queue_for_client(id, tagged::reply(tagged::op::ALLOC_TAG, st, net, eid, spec));
+            }
+            tagged::Request::DropTag { net, eid, tag } => {
+                let local = self.cfg.eid;
+                let mine =
+                    self.stack.tag_owner(net, local, eid, tag) == Some(mctpkit_stack::Owner(id));
+                let st = if mine && self.stack.drop_tag(net, local, eid, tag) {
+                    tagged::Status::Ok
+                } else {
+                    tagged::Status::TagNotHeld
+                };
+                let spec = tagged::spec_of(true, tag);
+                self.queue_for_client(id, tagged::reply(tagged::op::DROP_TAG, st, net, eid, spec));
+            }
+        }
     }
 
     fn queue_for_client(&mut self, id: ClientId, d: Vec<u8>) {
@@ -220,6 +357,13 @@ impl State {
 
     fn client_datagram(&mut self, id: ClientId, data: &[u8]) {
         self.counters.client_datagrams += 1;
+        if self
+            .clients
+            .get(&id)
+            .is_some_and(|c| c.dialect == Dialect::Tagged)
+        {
+            return self.tagged_datagram(id, data);
+        }
         let (net, local) = (self.cfg.net, self.cfg.eid);
         match self.demux.datagram(id, net, local, data) {
             Action::Subscribe(t) => {
@@ -269,12 +413,21 @@ impl State {
     }
 
     fn drop_client(&mut self, id: ClientId) {
-        if let Some(c) = self.clients.remove(&id) {
+        let gone = self.clients.remove(&id);
+        if let Some(c) = &gone {
             c.conn.shutdown();
             self.counters.clients_closed += 1;
         }
-        if let Some(t) = self.demux.disconnect(id) {
-            self.stack.unregister_type(t);
+        let mut withdrawn: Vec<u8> = self.demux.disconnect(id).into_iter().collect();
+        if let Some(c) = gone {
+            withdrawn.extend(c.sub.types);
+        }
+        for t in withdrawn {
+            let upstream = self.demux.has_type(t);
+            let tagged = self.clients.values().any(|c| c.sub.types.contains(&t));
+            if !upstream && !tagged {
+                self.stack.unregister_type(t & 0x7F);
+            }
         }
         let n = self.stack.release_owner(mctpkit_stack::Owner(id));
         if n > 0 {
@@ -323,8 +476,22 @@ impl State {
         }
         while let Some(e) = self.stack.poll_event() {
             self.log(format_args!("{e:?}"));
-            if let Event::TagReleased { owner, .. } = e {
-                let _ = owner;
+            if let Event::TagReleased {
+                owner,
+                net,
+                peer,
+                tag,
+                reason,
+                ..
+            } = e
+            {
+                if self
+                    .clients
+                    .get(&owner.0)
+                    .is_some_and(|c| c.dialect == Dialect::Tagged)
+                {
+                    self.queue_for_client(owner.0, tagged::tag_released(net, peer, tag, reason));
+                }
             }
         }
     }
@@ -345,15 +512,19 @@ impl State {
 
     fn input(&mut self, inp: Input) {
         match inp {
-            Input::NewClient(id, tx, conn) => {
+            Input::NewClient(id, dialect, tx, conn) => {
                 self.counters.clients_accepted += 1;
-                self.demux.connect(id);
+                if dialect == Dialect::Upstream {
+                    self.demux.connect(id);
+                }
                 self.clients.insert(
                     id,
                     ClientHandle {
                         tx,
                         conn,
                         dropped: 0,
+                        dialect,
+                        sub: Subscription::default(),
                     },
                 );
                 self.log(format_args!("client {id} connected"));
@@ -414,6 +585,9 @@ fn sd_notify_ready() {
 pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
     let mut stack = Stack::new(StackConfig {
         deliver_unmatched_responses: cfg.policy.tags == TagPolicy::Upstream,
+        // Control requests are answered by the stack and also handed to
+        // tag-aware clients that subscribed to them.
+        deliver_control_requests: cfg.tag_socket.is_some(),
         ..StackConfig::default()
     });
     let kind = match cfg.binding {
@@ -484,31 +658,13 @@ pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
 
     let listener = SeqListener::bind(&cfg.socket)
         .map_err(|e| io::Error::new(e.kind(), format!("client socket {:?}: {e}", cfg.socket)))?;
-    let itx = input_tx.clone();
-    tokio::spawn(async move {
-        let mut next: ClientId = 1;
-        loop {
-            let conn = match listener.accept().await {
-                Ok(c) => Arc::new(c),
-                Err(e) => {
-                    eprintln!("mctpkit daemon: accept: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                    continue;
-                }
-            };
-            let id = next;
-            next += 1;
-            let (tx, rx) = mpsc::channel::<Vec<u8>>(CLIENT_QUEUE);
-            if itx
-                .send(Input::NewClient(id, tx, conn.clone()))
-                .await
-                .is_err()
-            {
-                return;
-            }
-            spawn_client(id, conn, rx, itx.clone());
-        }
-    });
+    let ids = Arc::new(std::sync::atomic::AtomicU64::new(1));
+    spawn_acceptor(listener, Dialect::Upstream, ids.clone(), input_tx.clone());
+    if let Some(name) = &cfg.tag_socket {
+        let l = SeqListener::bind(name)
+            .map_err(|e| io::Error::new(e.kind(), format!("tag-aware socket {name:?}: {e}")))?;
+        spawn_acceptor(l, Dialect::Tagged, ids, input_tx.clone());
+    }
 
     let mut st = State {
         demux: Demux::new(cfg.policy),
@@ -590,6 +746,36 @@ pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
     st.flush();
     st.log(format_args!("stopped: {:?}", st.counters));
     Ok(())
+}
+
+fn spawn_acceptor(
+    listener: SeqListener,
+    dialect: Dialect,
+    ids: Arc<std::sync::atomic::AtomicU64>,
+    itx: mpsc::Sender<Input>,
+) {
+    tokio::spawn(async move {
+        loop {
+            let conn = match listener.accept().await {
+                Ok(c) => Arc::new(c),
+                Err(e) => {
+                    eprintln!("mctpkit daemon: accept: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            };
+            let id = ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let (tx, rx) = mpsc::channel::<Vec<u8>>(CLIENT_QUEUE);
+            if itx
+                .send(Input::NewClient(id, dialect, tx, conn.clone()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            spawn_client(id, conn, rx, itx.clone());
+        }
+    });
 }
 
 fn spawn_client(

@@ -7,6 +7,8 @@
 //!   daemon only does I/O and time) and [`DaemonConfig`];
 //! * [`upstream`]: the upstream client protocol's rules, sans-IO, with the
 //!   places where upstream and DSP0236 differ as a [`upstream::Policy`];
+//! * [`tagged`]: mctpkit's tag-aware dialect (TO and tag visible, owned
+//!   tags on request, several types and control requests per client);
 //! * [`seqpacket`]: `SOCK_SEQPACKET` sockets for tokio, abstract names;
 //! * [`serial`]: a tty or pty in raw mode for the DSP0253 binding.
 //!
@@ -16,6 +18,7 @@
 pub mod daemon;
 pub mod seqpacket;
 pub mod serial;
+pub mod tagged;
 pub mod upstream;
 
 pub use daemon::{run, run_blocking, BindingSpec, DaemonConfig};

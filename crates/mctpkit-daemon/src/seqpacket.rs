@@ -7,50 +7,11 @@
 
 use std::io::{self, IoSlice};
 use std::os::fd::AsRawFd;
-use std::path::PathBuf;
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, Socket, Type};
 use tokio::io::unix::AsyncFd;
 
-/// Where a seqpacket socket lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SocketName {
-    /// Linux abstract namespace (per network namespace): `mctp-mux` is
-    /// bound as `\0mctp-mux`.
-    Abstract(String),
-    /// A filesystem path.
-    Path(PathBuf),
-}
-
-impl SocketName {
-    /// libmctp's name, `\0mctp-mux`.
-    pub fn upstream() -> SocketName {
-        SocketName::Abstract("mctp-mux".into())
-    }
-
-    /// Parse `@name` (abstract, systemd's spelling) or a path.
-    pub fn parse(s: &str) -> SocketName {
-        match s.strip_prefix('@') {
-            Some(n) => SocketName::Abstract(n.into()),
-            None => SocketName::Path(s.into()),
-        }
-    }
-
-    fn addr(&self) -> io::Result<SockAddr> {
-        match self {
-            SocketName::Abstract(n) => {
-                let mut b = Vec::with_capacity(n.len() + 1);
-                b.push(0);
-                b.extend_from_slice(n.as_bytes());
-                // An abstract name: the leading NUL, no terminator.
-                SockAddr::unix(std::ffi::OsStr::new(
-                    std::str::from_utf8(&b).map_err(|_| io::ErrorKind::InvalidInput)?,
-                ))
-            }
-            SocketName::Path(p) => SockAddr::unix(p),
-        }
-    }
-}
+pub use mctpkit_socket::SocketName;
 
 fn seqpacket() -> io::Result<Socket> {
     let s = Socket::new(Domain::UNIX, Type::SEQPACKET.cloexec(), None)?;

@@ -118,6 +118,13 @@ impl Demux {
         (!still).then_some(t)
     }
 
+    /// Does any client subscribe to type `t` (IC bit ignored)?
+    pub fn has_type(&self, t: u8) -> bool {
+        self.clients
+            .values()
+            .any(|c| c.msg_type.is_some_and(|x| x & 0x7F == t & 0x7F))
+    }
+
     /// Clients connected.
     pub fn len(&self) -> usize {
         self.clients.len()
