@@ -5,6 +5,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[path = "../../mctpkit/tests/common/strict_json.rs"]
+mod strict_json;
+
 fn decode_json(args: &[&str]) -> Value {
     let o = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
         .arg("decode")
@@ -18,7 +21,7 @@ fn decode_json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&o.stderr)
     );
     let text = String::from_utf8(o.stdout).unwrap();
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
+    strict_json::parse_or_panic(text.trim(), &format!("decode {args:?}"))
 }
 
 fn has_keys(v: &Value, layer: &str, keys: &[&str]) {
@@ -101,9 +104,10 @@ fn smbus_set_endpoint_id_response() {
     assert_eq!(c["command"], 0x01);
     assert_eq!(c["command_name"], "Set Endpoint ID");
     assert_eq!(c["completion_code"], 0);
-    // body fields
-    assert_eq!(c["eid_setting"], 0x43);
-    assert_eq!(c["eid_pool_size"], 0);
+    // body fields, in the body's own object
+    assert_eq!(c["body"]["eid_setting"], 0x43);
+    assert_eq!(c["body"]["eid_pool_size"], 0);
+    assert!(c.get("eid_setting").is_none(), "{v}");
     assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
 }
 
@@ -179,7 +183,7 @@ fn only_the_first_packet_has_ic_and_msg_type() {
 fn malformed_body_error_has_no_relative_offset() {
     // Set Endpoint ID response with SUCCESS but no data: the body is cut.
     let v = decode_json(&["01 0a 0b c5 00 00 01 00"]);
-    let err = v["control"]["error"].as_str().unwrap();
+    let err = v["control"]["body"]["error"].as_str().unwrap();
     assert!(err.starts_with("truncated"), "{err}");
     assert!(!err.contains("offset"), "{err}");
     // The absolute offset (where the 8-byte packet ends) is in problems.

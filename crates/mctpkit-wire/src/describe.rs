@@ -154,6 +154,28 @@ pub enum Group {
     List,
     /// One element of the enclosing list (JSON object inside the array).
     ListItem,
+    /// A named JSON object that the field tree shows inline, without a
+    /// heading or an indent: a message's body under its header (see
+    /// [`body`]), or the bits of a register whose names would repeat other
+    /// fields'. It keeps every JSON object free of repeated keys without
+    /// changing the text renderings.
+    Inline,
+}
+
+/// The JSON key of every message body: the fields a family's body decoder
+/// describes sit in this object under the layer, apart from the header's,
+/// so a body field never shares an object with a header field of the same
+/// name (PLDM GetPLDMCommands' `pldm_type`, CXL Background Operation
+/// Status' `opcode`).
+pub const BODY: &str = "body";
+
+/// Describe a message body that starts `base` bytes into the layer and
+/// spans `len` bytes: `f` sees offsets relative to the body start, and its
+/// fields land in the layer's [`BODY`] object ([`Group::Inline`]).
+pub fn body(v: &mut dyn Visitor, base: usize, len: usize, f: impl FnOnce(&mut dyn Visitor)) {
+    v.begin(BODY, Group::Inline, base, len);
+    f(&mut Shifted { inner: v, base });
+    v.end();
 }
 
 /// Receives the fields of a layer in wire order.

@@ -37,6 +37,9 @@ struct TreeWriter<'o> {
     out: &'o mut String,
     base: usize,
     depth: usize,
+    /// Bit 0: the innermost open group is [`Group::Inline`]; bit 1 the one
+    /// outside it, and so on.
+    inline: u128,
 }
 
 impl Visitor for TreeWriter<'_> {
@@ -66,7 +69,10 @@ impl Visitor for TreeWriter<'_> {
     }
     fn begin(&mut self, name: &'static str, group: Group, offset: usize, len: usize) {
         let indent = 4 + 2 * self.depth;
+        self.inline = self.inline << 1 | u128::from(group == Group::Inline);
         match group {
+            // Shown in place: no heading, no indent.
+            Group::Inline => return,
             Group::ListItem => {
                 let _ = writeln!(
                     self.out,
@@ -83,7 +89,11 @@ impl Visitor for TreeWriter<'_> {
         self.depth += 1;
     }
     fn end(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
+        let inline = self.inline & 1 != 0;
+        self.inline >>= 1;
+        if !inline {
+            self.depth = self.depth.saturating_sub(1);
+        }
     }
 }
 
@@ -95,6 +105,7 @@ pub fn layer_tree(layer: &dyn Describe, base: usize, len: usize, out: &mut Strin
         out,
         base,
         depth: 0,
+        inline: 0,
     });
 }
 
@@ -118,13 +129,27 @@ pub fn tree(d: &Dissection<'_>, out: &mut String) {
     }
 }
 
+/// Deepest nesting [`JsonWriter`] tracks exactly (the describe walks nest a
+/// handful of levels; deeper input still yields JSON, see `level`).
+const MAX_DEPTH: u32 = 128;
+
 /// Writes fields as JSON object members.
+///
+/// Allocation-free: the per-level state (a member was written, the level is
+/// an array) lives in two bit masks. Debug builds also remember the keys of
+/// every open object and panic on a repeated one, naming it: the schema
+/// promises that no object repeats a key (`docs/json-schema.md`).
 pub struct JsonWriter<'o> {
     out: &'o mut String,
-    /// Whether the next member needs a leading comma, per nesting level.
-    need_comma: Vec<bool>,
-    /// Whether each nesting level is an array.
-    in_list: Vec<bool>,
+    /// Nesting depth: 0 is the member list the caller opened.
+    depth: u32,
+    /// Bit `n`: level `n` already has a member (the next needs a comma).
+    need_comma: u128,
+    /// Bit `n`: level `n` is an array.
+    in_list: u128,
+    /// The keys written at each open level (debug builds only).
+    #[cfg(debug_assertions)]
+    keys: Vec<Vec<String>>,
 }
 
 impl<'o> JsonWriter<'o> {
@@ -132,21 +157,44 @@ impl<'o> JsonWriter<'o> {
     pub fn new(out: &'o mut String) -> Self {
         JsonWriter {
             out,
-            need_comma: vec![false],
-            in_list: vec![false],
+            depth: 0,
+            need_comma: 0,
+            in_list: 0,
+            #[cfg(debug_assertions)]
+            keys: vec![Vec::new()],
         }
+    }
+
+    /// The bit of the current level (levels past `MAX_DEPTH` share the last).
+    fn level(&self) -> u128 {
+        1u128 << self.depth.min(MAX_DEPTH - 1)
     }
 
     fn comma(&mut self) {
-        if let Some(c) = self.need_comma.last_mut() {
-            if *c {
-                self.out.push(',');
-            }
-            *c = true;
+        let bit = self.level();
+        if self.need_comma & bit != 0 {
+            self.out.push(',');
         }
+        self.need_comma |= bit;
     }
 
+    /// Record `key` at the current level; debug builds panic on a repeat.
+    #[cfg(debug_assertions)]
+    fn note_key(&mut self, key: &str, suffix: &str) {
+        if let Some(level) = self.keys.last_mut() {
+            let k = [key, suffix].concat();
+            assert!(
+                !level.contains(&k),
+                "JSON object repeats key {k:?} (after {level:?})"
+            );
+            level.push(k);
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    fn note_key(&mut self, _: &str, _: &str) {}
+
     fn key(&mut self, k: &str) {
+        self.note_key(k, "");
         self.comma();
         json_str(self.out, k);
         self.out.push(':');
@@ -200,6 +248,7 @@ impl Visitor for JsonWriter<'_> {
         json_value(self.out, &f.value);
         // Named codes also get `<name>_name` (e.g. completion_code_name).
         if let (Value::Hex { .. }, Some(m)) = (f.value, f.meaning) {
+            self.note_key(f.name, "_name");
             self.comma();
             self.out.push('"');
             self.out.push_str(f.name);
@@ -208,19 +257,30 @@ impl Visitor for JsonWriter<'_> {
         }
     }
     fn begin(&mut self, name: &'static str, group: Group, _offset: usize, _len: usize) {
-        if *self.in_list.last().unwrap_or(&false) {
+        if self.in_list & self.level() != 0 {
             self.comma();
         } else {
             self.key(name);
         }
-        self.out.push(if group == Group::List { '[' } else { '{' });
-        self.need_comma.push(false);
-        self.in_list.push(group == Group::List);
+        let list = group == Group::List;
+        self.out.push(if list { '[' } else { '{' });
+        self.depth += 1;
+        let bit = self.level();
+        self.need_comma &= !bit;
+        if list {
+            self.in_list |= bit;
+        } else {
+            self.in_list &= !bit;
+        }
+        #[cfg(debug_assertions)]
+        self.keys.push(Vec::new());
     }
     fn end(&mut self) {
-        self.need_comma.pop();
-        let list = self.in_list.pop().unwrap_or(false);
+        let list = self.in_list & self.level() != 0;
+        self.depth = self.depth.saturating_sub(1);
         self.out.push(if list { ']' } else { '}' });
+        #[cfg(debug_assertions)]
+        self.keys.pop();
     }
 }
 

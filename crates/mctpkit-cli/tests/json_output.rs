@@ -1,0 +1,219 @@
+//! Every JSON line `mctpkit` prints for the samples, the test captures,
+//! the shared captures, the SPDM fixtures, the cross-check corpus and the
+//! no-panic seeds parses with a parser that rejects a repeated key
+//! (`strict_json`), so no field can shadow another (issue 12).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+#[path = "../../mctpkit/tests/common/seeds.rs"]
+mod seeds;
+#[path = "../../mctpkit/tests/common/strict_json.rs"]
+mod strict_json;
+
+/// The workspace root (two levels above this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// One JSON line and where it came from.
+struct Line {
+    source: String,
+    text: String,
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mctpkit"));
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run mctpkit");
+    if let Some(input) = stdin {
+        let mut w = child.stdin.take().unwrap();
+        // The child may stop reading on an error; its status says so below.
+        let _ = w.write_all(input.as_bytes());
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "mctpkit {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+fn collect(out: &mut Vec<Line>, source: String, stdout: &str) {
+    let before = out.len();
+    out.extend(stdout.lines().map(|l| Line {
+        source: source.clone(),
+        text: l.to_owned(),
+    }));
+    assert!(out.len() > before, "{source}: no output");
+}
+
+/// Capture files: the samples, the capture readers' fixtures and, when
+/// the shared folder is beside the checkout (it is in CI), its captures.
+fn captures() -> Vec<(PathBuf, Vec<&'static str>)> {
+    let r = root();
+    let mut v: Vec<(PathBuf, Vec<&'static str>)> = Vec::new();
+    let mut dir = |d: PathBuf, extra: Vec<&'static str>| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("pcap" | "pcapng" | "txt")
+                )
+            })
+            .collect();
+        files.sort();
+        for f in files {
+            v.push((f, extra.clone()));
+        }
+    };
+    dir(r.join("samples"), vec!["--date", "2026-05-01"]);
+    dir(r.join("crates/mctpkit/tests/data/capture"), vec![]);
+    let shared = r.join("../shared/captures");
+    if shared.is_dir() {
+        dir(shared, vec![]);
+    } else {
+        eprintln!("note: {} not found, skipped", shared.display());
+    }
+    v
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Packets to `decode`, by binding: the no-panic seeds, the cross-check
+/// corpus, each SPDM fixture message behind an MCTP header, and the
+/// messages issue 12 names.
+fn packets() -> BTreeMap<&'static str, Vec<(String, String)>> {
+    let mut by: BTreeMap<&'static str, Vec<(String, String)>> = BTreeMap::new();
+    for (i, (b, bytes)) in seeds::seeds().into_iter().enumerate() {
+        by.entry(b.cli_name())
+            .or_default()
+            .push((format!("seed {i}"), hex(&bytes)));
+    }
+    let corpus = std::fs::read_to_string(root().join("tests/crosscheck/corpus.txt")).unwrap();
+    for (n, l) in corpus.lines().enumerate() {
+        let l = l.split('#').next().unwrap_or("").trim();
+        let Some((b, h)) = l.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let b = match b {
+            "none" => "none",
+            "smbus" => "smbus",
+            "serial" => "serial",
+            "i3c" => "i3c",
+            "pcie" | "pcie-vdm" => "pcie-vdm",
+            "usb" => "usb",
+            other => panic!("corpus line {}: binding {other}", n + 1),
+        };
+        by.entry(b)
+            .or_default()
+            .push((format!("corpus.txt:{}", n + 1), h.trim().to_owned()));
+    }
+    let spdm = root().join("crates/mctpkit-wire/tests/data/spdm");
+    for f in [
+        "handshake_1_2.hex",
+        "spdm-wid_example.hex",
+        "spdm-wid_error_example.hex",
+    ] {
+        let text = std::fs::read_to_string(spdm.join(f)).unwrap();
+        for (n, l) in text.lines().enumerate() {
+            let l = l.trim();
+            if l.is_empty() || l.starts_with('#') {
+                continue;
+            }
+            by.entry("none")
+                .or_default()
+                .push((format!("{f}:{}", n + 1), format!("010b0ac8{l}")));
+        }
+    }
+    for (what, h) in [
+        // PLDM GetPLDMCommands request for type 2, version 1.2.0 (DSP0240 §8.3):
+        // the body's PLDMType next to the header's.
+        ("GetPLDMCommands", "01 0b 0a c8 01 80 00 05 02 f1 f2 f0 00"),
+        // CXL Background Operation Status response (CXL 3.1 §8.2.9.1.2):
+        // the body's opcode and return code next to the CCI header's.
+        (
+            "Background Operation Status",
+            "01 0a 0b c0 09 01 05 00 02 00 08 00 00 00 00 00 00 00 41 00 00 44 00 00 00 00",
+        ),
+    ] {
+        by.entry("none")
+            .or_default()
+            .push((what.to_owned(), h.to_owned()));
+    }
+    by
+}
+
+/// Every JSON line of every run, with its source.
+fn all_lines() -> Vec<Line> {
+    let mut out = Vec::new();
+    for (file, extra) in captures() {
+        let f = file.to_str().unwrap();
+        for mode in [
+            &["--json"][..],
+            &["--json", "--packets"],
+            &["--json", "--stats"],
+        ] {
+            let mut args = vec!["analyze", "--no-progress"];
+            args.extend_from_slice(mode);
+            args.extend_from_slice(&extra);
+            args.push(f);
+            collect(&mut out, format!("{args:?}"), &run(&args, None));
+        }
+    }
+    for (binding, list) in packets() {
+        let input: String = list.iter().map(|(_, h)| format!("{h}\n")).collect();
+        let stdout = run(&["decode", "--json", "-b", binding, "-"], Some(&input));
+        let lines: Vec<&str> = stdout.lines().collect();
+        // USB transfers may print several lines; otherwise one per packet.
+        if binding != "usb" {
+            assert_eq!(lines.len(), list.len(), "decode -b {binding}");
+        }
+        for (i, l) in lines.iter().enumerate() {
+            let source = list.get(i).map_or_else(
+                || format!("decode -b {binding}"),
+                |(s, h)| format!("{s}: {h}"),
+            );
+            out.push(Line {
+                source,
+                text: (*l).to_owned(),
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn no_json_line_repeats_a_key() {
+    let lines = all_lines();
+    assert!(lines.len() > 500, "only {} lines", lines.len());
+    let bad: Vec<String> = lines
+        .iter()
+        .filter_map(|l| {
+            strict_json::parse(&l.text)
+                .err()
+                .map(|e| format!("{}: {e}\n  {}", l.source, l.text))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} of {} lines fail:\n{}",
+        bad.len(),
+        lines.len(),
+        bad.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
