@@ -148,7 +148,7 @@ fn packets() -> BTreeMap<&'static str, Vec<(String, String)>> {
         // the body's opcode and return code next to the CCI header's.
         (
             "Background Operation Status",
-            "01 0a 0b c0 09 01 05 00 02 00 08 00 00 00 00 00 00 00 41 00 00 44 00 00 00 00",
+            "01 0a 0b c0 08 01 05 00 02 00 08 00 00 00 00 00 00 41 00 00 44 03 00 00 00",
         ),
     ] {
         by.entry("none")
