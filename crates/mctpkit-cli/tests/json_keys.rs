@@ -179,14 +179,41 @@ fn only_the_first_packet_has_ic_and_msg_type() {
     has_keys(&v, "mctp", &["ic", "msg_type"]);
 }
 
+/// A truncated body in every family: the layer's `error` (JSON and the
+/// `-v` tree) and the packet's problem name the same absolute offset,
+/// needed and available (issue 12: one base for all three numbers).
 #[test]
-fn malformed_body_error_has_no_relative_offset() {
-    // Set Endpoint ID response with SUCCESS but no data: the body is cut.
-    let v = decode_json(&["01 0a 0b c5 00 00 01 00"]);
-    let err = v["control"]["body"]["error"].as_str().unwrap();
-    assert!(err.starts_with("truncated"), "{err}");
-    assert!(!err.contains("offset"), "{err}");
-    // The absolute offset (where the 8-byte packet ends) is in problems.
-    let p = v["problems"][0].as_str().unwrap();
-    assert!(p.starts_with("control: at offset 8:"), "{p}");
+fn body_errors_are_absolute_like_problems() {
+    for (layer, hex, want) in [
+        // Set Endpoint ID response with SUCCESS but no data (DSP0236 §12.3).
+        (
+            "control",
+            "01 0a 0b c5 00 00 01 00",
+            "control: at offset 8: truncated: needed 9 bytes, had 8",
+        ),
+        // GetSensorReading request (DSP0248 §16.2) with 2 of its 3 bytes.
+        (
+            "pldm",
+            "01 0b 0a c8 01 80 02 11 05 00",
+            "pldm: at offset 10: truncated: needed 11 bytes, had 10",
+        ),
+        // NVMe-MI response whose 1-byte body and MIC are short.
+        (
+            "nvme_mi",
+            "01 1d 08 c8 84 88 00 00 00 00 00 00 38",
+            "nvme_mi: at offset 9: truncated: needed 12 bytes, had 9",
+        ),
+    ] {
+        let v = decode_json(&[hex]);
+        let err = v[layer]["error"].as_str().unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(err, want, "{v}");
+        assert_eq!(v["problems"][0], want, "{v}");
+        let o = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+            .args(["decode", "-v", hex])
+            .output()
+            .unwrap();
+        let tree = String::from_utf8(o.stdout).unwrap();
+        assert!(tree.contains(&format!("    error: {want}\n")), "{tree}");
+        assert!(tree.contains(&format!("  !! {want}\n")), "{tree}");
+    }
 }

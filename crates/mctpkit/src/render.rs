@@ -46,7 +46,11 @@ impl Visitor for TreeWriter<'_> {
     fn field(&mut self, f: &Field<'_>) {
         let indent = 4 + 2 * self.depth;
         let start = self.out.len();
-        let _ = write!(self.out, "{:indent$}{}: {}", "", f.name, f.value);
+        let _ = match f.value {
+            // Errors count from the layer start, like field offsets.
+            Value::Error(e) => write!(self.out, "{:indent$}{}: {}", "", f.name, e.shift(self.base)),
+            v => write!(self.out, "{:indent$}{}: {}", "", f.name, v),
+        };
         if let Some(m) = f.meaning {
             let _ = write!(self.out, " ({m})");
         }
@@ -141,6 +145,9 @@ const MAX_DEPTH: u32 = 128;
 /// promises that no object repeats a key (`docs/json-schema.md`).
 pub struct JsonWriter<'o> {
     out: &'o mut String,
+    /// Where the layer being written starts in the packet: errors
+    /// ([`Value::Error`]) are shown re-based by it, so they are absolute.
+    base: usize,
     /// Nesting depth: 0 is the member list the caller opened.
     depth: u32,
     /// Bit `n`: level `n` already has a member (the next needs a comma).
@@ -157,12 +164,18 @@ impl<'o> JsonWriter<'o> {
     pub fn new(out: &'o mut String) -> Self {
         JsonWriter {
             out,
+            base: 0,
             depth: 0,
             need_comma: 0,
             in_list: 0,
             #[cfg(debug_assertions)]
             keys: vec![Vec::new()],
         }
+    }
+
+    /// Set where the next layer starts in the packet (see `base`).
+    pub fn set_base(&mut self, base: usize) {
+        self.base = base;
     }
 
     /// The bit of the current level (levels past `MAX_DEPTH` share the last).
@@ -201,22 +214,40 @@ impl<'o> JsonWriter<'o> {
     }
 }
 
+/// Escapes what is written into it as the inside of a JSON string.
+struct JsonEscape<'o>(&'o mut String);
+
+impl std::fmt::Write for JsonEscape<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for c in s.chars() {
+            match c {
+                '"' => self.0.push_str("\\\""),
+                '\\' => self.0.push_str("\\\\"),
+                '\n' => self.0.push_str("\\n"),
+                '\r' => self.0.push_str("\\r"),
+                '\t' => self.0.push_str("\\t"),
+                c if (c as u32) < 0x20 => {
+                    let _ = write!(self.0, "\\u{:04x}", c as u32);
+                }
+                c => self.0.push(c),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Append `s` as a JSON string literal.
 pub fn json_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
+    let _ = JsonEscape(out).write_str(s);
+    out.push('"');
+}
+
+/// Append a `Display` value as a JSON string, without an intermediate
+/// `String` (the JSON writer allocates nothing per packet).
+fn json_display(out: &mut String, d: &dyn std::fmt::Display) {
+    out.push('"');
+    let _ = write!(JsonEscape(out), "{d}");
     out.push('"');
 }
 
@@ -237,7 +268,8 @@ fn json_value(out: &mut String, v: &Value<'_>) {
             out.push('"');
         }
         Value::Str(s) => json_str(out, s),
-        Value::Display(d) => json_str(out, &d.to_string()),
+        Value::Display(d) => json_display(out, d),
+        Value::Error(e) => json_display(out, e),
         Value::Null => out.push_str("null"),
     }
 }
@@ -245,7 +277,10 @@ fn json_value(out: &mut String, v: &Value<'_>) {
 impl Visitor for JsonWriter<'_> {
     fn field(&mut self, f: &Field<'_>) {
         self.key(f.name);
-        json_value(self.out, &f.value);
+        match f.value {
+            Value::Error(e) => json_display(self.out, &e.shift(self.base)),
+            v => json_value(self.out, &v),
+        }
         // Named codes also get `<name>_name` (e.g. completion_code_name).
         if let (Value::Hex { .. }, Some(m)) = (f.value, f.meaning) {
             self.note_key(f.name, "_name");
@@ -299,17 +334,17 @@ pub fn json(d: &Dissection<'_>, out: &mut String) {
         let mut w = JsonWriter::new(out);
         w.key("len");
         let _ = write!(w.out, "{}", d.data.len());
-        for (_, layer) in d.layers() {
+        for (at, layer) in d.layers() {
+            w.set_base(at);
             layer_json(layer, &mut w);
         }
-        let problems: Vec<String> = d.problems().map(|p| p.to_string()).collect();
         w.key("problems");
         w.out.push('[');
-        for (i, p) in problems.iter().enumerate() {
+        for (i, p) in d.problems().enumerate() {
             if i > 0 {
                 w.out.push(',');
             }
-            json_str(w.out, p);
+            json_display(w.out, &p);
         }
         w.out.push(']');
     }

@@ -124,8 +124,19 @@ fn exercise(binding: BindingKind, bytes: &[u8], render_too: bool, line: &mut Str
         line.clear();
         render::json(&d, line);
         // Valid JSON, and no object repeats a key.
-        if let Err(e) = common::strict_json::parse(line) {
-            panic!("{e}: {line}\ninput {binding:?} {bytes:02x?}");
+        let v = match common::strict_json::parse(line) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}: {line}\ninput {binding:?} {bytes:02x?}"),
+        };
+        // A layer's `error` is absolute, so it is one of the packet's problems.
+        let problems = v["problems"].as_array().expect("problems");
+        for (key, layer) in v.as_object().unwrap() {
+            if let Some(err) = layer.get("error") {
+                assert!(
+                    problems.contains(err),
+                    "{key}.error {err} not in problems: {line}\ninput {binding:?} {bytes:02x?}"
+                );
+            }
         }
     }
     // Message decoders straight on the bytes (as if reassembled).

@@ -467,5 +467,6 @@ impl Describe for Message<'_> {
         };
         let len = self.buffer_len().saturating_sub(base);
         crate::describe::body(v, base, len, |v| self.body.describe(&self.header, v));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -527,6 +527,7 @@ impl<'a> Cci<'a> {
             }
             self.body.describe_trailing(v);
         });
+        crate::describe::error(v, self.problem());
     }
 }
 

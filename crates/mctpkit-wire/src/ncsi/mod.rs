@@ -603,5 +603,6 @@ impl Describe for Message<'_> {
             "computed_checksum",
             Value::hex32(self.computed_checksum),
         ));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -709,7 +709,7 @@ impl Describe for Message<'_> {
                 }
             }
             Body::Raw(raw) => write!(w, " ({} bytes)", raw.len())?,
-            Body::Malformed { error, .. } => write!(w, " malformed: {}", error.kind)?,
+            Body::Malformed { error, .. } => write!(w, " malformed: {}", error.kind.brief())?,
         }
         // A bad or missing MIC is reported by the dissector from
         // `integrity()` / `problem()`; the summary does not repeat it.
@@ -779,9 +779,9 @@ impl Describe for Message<'_> {
                 }
             }
             Body::Raw(raw) => s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw))),
-            Body::Malformed { error, raw } => {
-                s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)));
-                s.field(&Field::derived("error", Value::Display(error)));
+            // The error is the layer's `error`, below.
+            Body::Malformed { raw, .. } => {
+                s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)))
             }
         });
         match self.mic {
@@ -800,5 +800,6 @@ impl Describe for Message<'_> {
             }
             None => {}
         }
+        crate::describe::error(v, self.problem());
     }
 }

@@ -368,5 +368,6 @@ impl Describe for Message<'_> {
         let base = h.data_offset();
         let len = self.buffer_len().saturating_sub(base);
         crate::describe::body(v, base, len, |v| self.body.describe(h, v));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -315,9 +315,7 @@ impl Describe for Message<'_> {
                 Value::Bytes(self.trailing),
             ));
         }
-        if let Some(e) = self.error {
-            v.field(&Field::derived("error", Value::Display(&e)));
-        }
+        crate::describe::error(v, self.problem());
     }
 }
 

@@ -612,5 +612,6 @@ impl Describe for Message<'_> {
                 Value::Bytes(self.trailing),
             ));
         }
+        crate::describe::error(v, self.problem());
     }
 }

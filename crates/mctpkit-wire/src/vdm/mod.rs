@@ -472,5 +472,6 @@ impl Describe for Message<'_> {
                 Value::Bytes(self.payload),
             )),
         });
+        crate::describe::error(v, self.problem());
     }
 }
