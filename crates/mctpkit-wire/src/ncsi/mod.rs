@@ -53,7 +53,7 @@ pub mod field {
     pub const IID: usize = 4;
     pub const PACKET_TYPE: usize = 5;
     pub const CHANNEL_ID: usize = 6;
-    /// [15:12] reserved, [11:0] payload length.
+    /// \[15:12\] reserved, \[11:0\] payload length.
     pub const PAYLOAD_LENGTH: Range<usize> = 7..9;
     pub const RESERVED1: Range<usize> = 9..17;
     pub const PAYLOAD: usize = 17;
