@@ -1,7 +1,8 @@
 //! Every JSON line `mctpkit` prints for the samples, the test captures,
 //! the shared captures, the SPDM fixtures, the cross-check corpus and the
 //! no-panic seeds parses with a parser that rejects a repeated key
-//! (`strict_json`), so no field can shadow another (issue 12).
+//! (`strict_json`), so no field can shadow another, and validates against
+//! the published schema `docs/mctpkit.schema.json` (issue 12).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -197,6 +198,16 @@ fn all_lines() -> Vec<Line> {
     out
 }
 
+/// Fail listing the first failures, if any.
+fn none_failed(bad: &[String], total: usize) {
+    assert!(
+        bad.is_empty(),
+        "{} of {total} lines fail:\n{}",
+        bad.len(),
+        bad[..bad.len().min(12)].join("\n")
+    );
+}
+
 #[test]
 fn no_json_line_repeats_a_key() {
     let lines = all_lines();
@@ -209,11 +220,112 @@ fn no_json_line_repeats_a_key() {
                 .map(|e| format!("{}: {e}\n  {}", l.source, l.text))
         })
         .collect();
+    none_failed(&bad, lines.len());
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("docs/mctpkit.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+#[test]
+fn every_json_line_validates_against_the_schema() {
+    let v = schema();
+    let lines = all_lines();
+    let mut kinds = BTreeMap::new();
+    let mut bad = Vec::new();
+    for l in &lines {
+        let value: serde_json::Value = serde_json::from_str(&l.text).unwrap();
+        let kind = ["stats", "finding", "len"]
+            .into_iter()
+            .find(|k| value.get(*k).is_some())
+            .unwrap_or("message");
+        *kinds.entry(kind).or_insert(0) += 1;
+        if let Err(e) = v.validate(&value) {
+            bad.push(format!(
+                "{}: {e} at {}\n  {}",
+                l.source,
+                e.instance_path(),
+                l.text
+            ));
+        }
+    }
+    none_failed(&bad, lines.len());
+    // Every kind of line was checked: packets, messages, findings, stats.
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+}
+
+/// The schema is strict enough to fail: real lines with one thing wrong.
+#[test]
+fn the_schema_rejects_what_it_does_not_describe() {
+    let v = schema();
+    let line = run(&["decode", "--json", "01 00 0a cf 00 91 01 00 1d"], None);
+    let good: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert!(v.is_valid(&good), "{good}");
+    let broken = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        x
+    };
+    for (what, bad) in [
+        (
+            "another schema version",
+            broken(&|x| x["schema"] = 2.into()),
+        ),
+        (
+            "an unknown top-level key",
+            broken(&|x| x["extra"] = 1.into()),
+        ),
+        (
+            "no problems",
+            broken(&|x| drop(x.as_object_mut().unwrap().remove("problems"))),
+        ),
+        (
+            "a body that is not an object",
+            broken(&|x| x["control"]["body"] = "1d".into()),
+        ),
+        (
+            "a name that is a number",
+            broken(&|x| x["control"]["command_name"] = 1.into()),
+        ),
+        (
+            "no MCTP tag",
+            broken(&|x| drop(x["mctp"].as_object_mut().unwrap().remove("tag"))),
+        ),
+        ("a 3-bit tag of 8", broken(&|x| x["mctp"]["tag"] = 8.into())),
+        (
+            "an error without its offset",
+            broken(&|x| x["control"]["error"] = "truncated".into()),
+        ),
+    ] {
+        assert!(!v.is_valid(&bad), "{what} passed: {bad}");
+    }
+}
+
+/// docs/json-schema.md shows real output: each `$ mctpkit decode --json`
+/// example is what the command prints, and every example line validates.
+#[test]
+fn the_schema_page_shows_real_output() {
+    let v = schema();
+    let page = std::fs::read_to_string(root().join("docs/json-schema.md")).unwrap();
+    let lines: Vec<&str> = page.lines().collect();
+    let mut decodes = 0;
+    let mut examples = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(args) = l.strip_prefix("$ mctpkit decode --json ") {
+            let out = run(&["decode", "--json", args], None);
+            assert_eq!(out.trim(), lines[i + 1], "docs/json-schema.md:{}", i + 2);
+            decodes += 1;
+        }
+        if l.starts_with("{\"schema\":") {
+            let value = strict_json::parse_or_panic(l, "docs/json-schema.md");
+            assert!(v.is_valid(&value), "docs/json-schema.md:{}: {l}", i + 1);
+            examples += 1;
+        }
+    }
     assert!(
-        bad.is_empty(),
-        "{} of {} lines fail:\n{}",
-        bad.len(),
-        lines.len(),
-        bad.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+        decodes >= 3 && examples >= 8,
+        "{decodes} decodes, {examples} examples"
     );
 }

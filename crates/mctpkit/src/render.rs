@@ -281,8 +281,10 @@ impl Visitor for JsonWriter<'_> {
             Value::Error(e) => json_display(self.out, &e.shift(self.base)),
             v => json_value(self.out, &v),
         }
-        // Named codes also get `<name>_name` (e.g. completion_code_name).
-        if let (Value::Hex { .. }, Some(m)) = (f.value, f.meaning) {
+        // A number with a meaning also gets `<name>_name`: the enum's name
+        // for a code (completion_code_name), or what the number counts in
+        // (ctemp_name "kelvins"); the -v tree shows the same in parentheses.
+        if let (Value::Hex { .. } | Value::Uint(_), Some(m)) = (f.value, f.meaning) {
             self.note_key(f.name, "_name");
             self.comma();
             self.out.push('"');
@@ -326,27 +328,43 @@ pub fn layer_json(layer: &dyn Describe, w: &mut JsonWriter<'_>) {
     w.end();
 }
 
-/// Append the JSON object of a packet: one member per layer, plus `len`,
-/// `summary` and `problems`.
+/// The version of the JSON output's schema (`docs/json-schema.md`,
+/// `docs/mctpkit.schema.json`): every line `decode --json` and
+/// `analyze --json` print starts with `"schema":1`. It changes only when a
+/// key is removed or renamed or a value changes meaning; new keys and
+/// layers are added under the same version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The `"schema":N` member that opens every JSON line (no comma).
+pub const SCHEMA_MEMBER: &str = "\"schema\":1";
+
+/// Append the JSON object of a packet: the schema version, then
+/// [`packet_members`].
 pub fn json(d: &Dissection<'_>, out: &mut String) {
     out.push('{');
-    {
-        let mut w = JsonWriter::new(out);
-        w.key("len");
-        let _ = write!(w.out, "{}", d.data.len());
-        for (at, layer) in d.layers() {
-            w.set_base(at);
-            layer_json(layer, &mut w);
-        }
-        w.key("problems");
-        w.out.push('[');
-        for (i, p) in d.problems().enumerate() {
-            if i > 0 {
-                w.out.push(',');
-            }
-            json_display(w.out, &p);
-        }
-        w.out.push(']');
-    }
+    out.push_str(SCHEMA_MEMBER);
+    out.push(',');
+    packet_members(d, &mut JsonWriter::new(out));
     out.push('}');
+}
+
+/// Append the members of a packet's JSON object: `len`, one object per
+/// layer (keyed by [`Layer::key`](mctpkit_wire::Layer::key)) and `problems`.
+pub fn packet_members(d: &Dissection<'_>, w: &mut JsonWriter<'_>) {
+    w.key("len");
+    let _ = write!(w.out, "{}", d.data.len());
+    for (at, layer) in d.layers() {
+        w.set_base(at);
+        layer_json(layer, w);
+    }
+    w.set_base(0);
+    w.key("problems");
+    w.out.push('[');
+    for (i, p) in d.problems().enumerate() {
+        if i > 0 {
+            w.out.push(',');
+        }
+        json_display(w.out, &p);
+    }
+    w.out.push(']');
 }
