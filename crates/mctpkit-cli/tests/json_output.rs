@@ -151,11 +151,25 @@ fn packets() -> BTreeMap<&'static str, Vec<(String, String)>> {
             "Background Operation Status",
             "01 0a 0b c0 08 01 05 00 02 00 08 00 00 00 00 00 00 41 00 00 44 03 00 00 00",
         ),
+        // A type mctpkit does not decode (PCIe-MI, 0x09): the undecoded layer.
+        ("PCIe-MI", "01 0a 0b c0 09 01 05 00 02"),
     ] {
         by.entry("none")
             .or_default()
             .push((what.to_owned(), h.to_owned()));
     }
+    // A PCIe VDM TLP (DSP0238) carrying a Set Endpoint ID response: no
+    // seed or corpus line uses that binding.
+    let packet = [
+        0x01, 0x0A, 0x43, 0xD0, 0x00, 0x1A, 0x01, 0x00, 0x00, 0x43, 0x00,
+    ];
+    let mut tlp = [0u8; 64];
+    let n = mctpkit::wire::binding::pcie_vdm::Repr::default()
+        .emit_frame(&packet, &mut tlp)
+        .unwrap();
+    by.entry("pcie-vdm")
+        .or_default()
+        .push(("PCIe VDM Set Endpoint ID".to_owned(), hex(&tlp[..n])));
     by
 }
 
@@ -252,8 +266,34 @@ fn every_json_line_validates_against_the_schema() {
         }
     }
     none_failed(&bad, lines.len());
-    // Every kind of line was checked: packets, messages, findings, stats.
+    // Every kind of line was checked: packets, messages, findings, stats;
+    // and every layer the schema names appeared in some line.
     assert_eq!(kinds.len(), 4, "{kinds:?}");
+    for layer in [
+        "smbus",
+        "serial",
+        "i3c",
+        "pcie_vdm",
+        "usb",
+        "ipmi",
+        "mctp",
+        "control",
+        "pldm",
+        "spdm",
+        "secured",
+        "nvme_mi",
+        "cxl",
+        "vdm",
+        "ncsi",
+        "ethernet",
+        "undecoded",
+    ] {
+        let key = format!("\"{layer}\":{{");
+        assert!(
+            lines.iter().any(|l| l.text.contains(&key)),
+            "no line has a {layer} layer"
+        );
+    }
 }
 
 /// The schema is strict enough to fail: real lines with one thing wrong.
