@@ -217,3 +217,42 @@ fn body_errors_are_absolute_like_problems() {
         assert!(tree.contains(&format!("  !! {want}\n")), "{tree}");
     }
 }
+
+/// The collisions issue 12 names: header and body each keep their own value
+/// under the same name, the body's in the layer's `body` object.
+#[test]
+fn header_and_body_keep_their_own_values() {
+    // PLDM GetPLDMCommands request (DSP0240 §8.3): header type 0, body type 2.
+    let v = decode_json(&["01 0b 0a c8 01 80 00 05 02 f1 f2 f0 00"]);
+    assert_eq!(v["pldm"]["pldm_type"], 0, "{v}");
+    assert_eq!(v["pldm"]["body"]["pldm_type"], 2, "{v}");
+    // CXL Background Operation Status response (CXL 3.1 §8.2.9.1.2): the
+    // CCI's opcode 0x0002 / Success, the background command 0x4400 / 3.
+    let v = decode_json(&[
+        "01 0a 0b c0 08 01 05 00 02 00 08 00 00 00 00 00 00 41 00 00 44 03 00 00 00",
+    ]);
+    let c = &v["cxl"];
+    assert_eq!(
+        (c["opcode"].clone(), c["return_code"].clone()),
+        (2.into(), 0.into())
+    );
+    assert_eq!(c["body"]["opcode"], 0x4400, "{v}");
+    assert_eq!(c["body"]["return_code"], 3, "{v}");
+    assert_eq!(c["body"]["opcode_name"], "Sanitize", "{v}");
+    // NVMe-MI Admin Identify in command slot 1 with CDW11.CSI 2 (NVMe 2.0
+    // Figure 273): the header's CSI bit and the command's CSI byte.
+    use mctpkit::wire::nvme_mi::{builder, Cns};
+    let msg = builder::admin_identify(0, Cns::IdentifyController)
+        .csi(1)
+        .admin(|r| r.set_cdw(11, 2 << 24))
+        .to_vec();
+    let hex: Vec<String> = [0x01, 0x1d, 0x08, 0xc8]
+        .iter()
+        .chain(&msg)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let v = decode_json(&[&hex.join(" ")]);
+    assert_eq!(v["nvme_mi"]["csi"], 1, "{v}");
+    assert_eq!(v["nvme_mi"]["body"]["csi"], 2, "{v}");
+    assert_eq!(v["nvme_mi"]["mic_ok"], true, "{v}");
+}
