@@ -369,3 +369,41 @@ fn the_schema_page_shows_real_output() {
         "{decodes} decodes, {examples} examples"
     );
 }
+
+/// Numbers are JSON numbers and byte strings plain hex: no value anywhere
+/// is a `0x..` string or spaced hex (`"aa bb"`), the forms the text output
+/// uses. (A PLDM firmware descriptor's ID was `"0x8086"` before issue 12.)
+#[test]
+fn numbers_are_numbers_and_bytes_plain_hex() {
+    fn walk(key: &str, v: &serde_json::Value, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| walk(k, x, bad)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(key, x, bad)),
+            serde_json::Value::String(s) => {
+                // Texts: names, messages, summaries and errors say `0x..` in prose.
+                let prose = key.ends_with("_name")
+                    || matches!(key, "message" | "summary" | "error" | "command")
+                    || key == "problems";
+                let hex_number = s.len() > 2
+                    && s.starts_with("0x")
+                    && s[2..].bytes().all(|b| b.is_ascii_hexdigit());
+                let spaced = s.len() >= 5
+                    && s.split(' ').count() > 1
+                    && s.split(' ')
+                        .all(|w| w.len() == 2 && w.bytes().all(|b| b.is_ascii_hexdigit()));
+                if !prose && (hex_number || spaced) {
+                    bad.push(format!("{key}={s}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let lines = all_lines();
+    let mut bad = Vec::new();
+    for l in &lines {
+        let mut found = Vec::new();
+        walk("", &serde_json::from_str(&l.text).unwrap(), &mut found);
+        bad.extend(found.into_iter().map(|f| format!("{}: {f}", l.source)));
+    }
+    none_failed(&bad, lines.len());
+}
