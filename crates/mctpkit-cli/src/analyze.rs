@@ -257,9 +257,11 @@ impl<W: Write> Output<W> {
         }
     }
 
-    /// `{"ts":...,"index":N,` members at the start of a JSON line.
+    /// `{"schema":1,"ts":...,"index":N,` members at the start of a JSON line.
     fn json_head(&mut self, ts: Option<Timestamp>, index: usize) {
-        self.line.push_str("{\"ts\":");
+        self.line.push('{');
+        self.line.push_str(render::SCHEMA_MEMBER);
+        self.line.push_str(",\"ts\":");
         if ts.is_some() {
             self.line.push('"');
             self.ts.write(ts, &mut self.line);
@@ -278,11 +280,10 @@ impl<W: Write> Sink for Output<W> {
         }
         self.line.clear();
         if self.json {
+            // json_head ends with a comma; the writer starts a fresh member list.
             self.json_head(p.ts, p.index);
-            self.scratch.clear();
-            render::json(p.dissection, &mut self.scratch);
-            // Splice the packet object's members after ours.
-            self.line.push_str(self.scratch.get(1..).unwrap_or("}"));
+            render::packet_members(p.dissection, &mut JsonWriter::new(&mut self.line));
+            self.line.push('}');
         } else {
             self.ts.write(p.ts, &mut self.line);
             self.line.push(' ');
@@ -522,6 +523,9 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         out.line.clear();
         if args.json {
             stats.write_json(&mut out.line);
+            // `{"stats":...}` becomes `{"schema":1,"stats":...}`.
+            out.line.insert(1, ',');
+            out.line.insert_str(1, render::SCHEMA_MEMBER);
             out.emit_line();
         } else {
             if listing != Listing::Nothing {

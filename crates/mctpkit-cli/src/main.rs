@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod analyze;
 mod craft;
 mod daemon;
 mod decode;
 mod pldm;
+mod shell;
 mod simulate;
 
 /// MCTP toolkit: decode hex, analyse captures, craft packets.
@@ -35,6 +36,10 @@ enum Command {
     /// Run a described topology (bus owner, bridges, endpoints over lossy
     /// links) on a virtual clock and show its traffic as the analyser does.
     Simulate(simulate::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff), or write all pages with --dir.
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +51,8 @@ fn main() -> ExitCode {
         Command::Pldm(a) => pldm::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Daemon(a) => daemon::run(a),
+        Command::Completions(a) => shell::completions(a, Cli::command()),
+        Command::Man(a) => shell::man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,

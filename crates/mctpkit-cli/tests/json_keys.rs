@@ -5,6 +5,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+#[path = "../../mctpkit/tests/common/strict_json.rs"]
+mod strict_json;
+
 fn decode_json(args: &[&str]) -> Value {
     let o = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
         .arg("decode")
@@ -18,7 +21,7 @@ fn decode_json(args: &[&str]) -> Value {
         String::from_utf8_lossy(&o.stderr)
     );
     let text = String::from_utf8(o.stdout).unwrap();
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
+    strict_json::parse_or_panic(text.trim(), &format!("decode {args:?}"))
 }
 
 fn has_keys(v: &Value, layer: &str, keys: &[&str]) {
@@ -101,9 +104,10 @@ fn smbus_set_endpoint_id_response() {
     assert_eq!(c["command"], 0x01);
     assert_eq!(c["command_name"], "Set Endpoint ID");
     assert_eq!(c["completion_code"], 0);
-    // body fields
-    assert_eq!(c["eid_setting"], 0x43);
-    assert_eq!(c["eid_pool_size"], 0);
+    // body fields, in the body's own object
+    assert_eq!(c["body"]["eid_setting"], 0x43);
+    assert_eq!(c["body"]["eid_pool_size"], 0);
+    assert!(c.get("eid_setting").is_none(), "{v}");
     assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
 }
 
@@ -175,14 +179,80 @@ fn only_the_first_packet_has_ic_and_msg_type() {
     has_keys(&v, "mctp", &["ic", "msg_type"]);
 }
 
+/// A truncated body in every family: the layer's `error` (JSON and the
+/// `-v` tree) and the packet's problem name the same absolute offset,
+/// needed and available (issue 12: one base for all three numbers).
 #[test]
-fn malformed_body_error_has_no_relative_offset() {
-    // Set Endpoint ID response with SUCCESS but no data: the body is cut.
-    let v = decode_json(&["01 0a 0b c5 00 00 01 00"]);
-    let err = v["control"]["error"].as_str().unwrap();
-    assert!(err.starts_with("truncated"), "{err}");
-    assert!(!err.contains("offset"), "{err}");
-    // The absolute offset (where the 8-byte packet ends) is in problems.
-    let p = v["problems"][0].as_str().unwrap();
-    assert!(p.starts_with("control: at offset 8:"), "{p}");
+fn body_errors_are_absolute_like_problems() {
+    for (layer, hex, want) in [
+        // Set Endpoint ID response with SUCCESS but no data (DSP0236 §12.3).
+        (
+            "control",
+            "01 0a 0b c5 00 00 01 00",
+            "control: at offset 8: truncated: needed 9 bytes, had 8",
+        ),
+        // GetSensorReading request (DSP0248 §16.2) with 2 of its 3 bytes.
+        (
+            "pldm",
+            "01 0b 0a c8 01 80 02 11 05 00",
+            "pldm: at offset 10: truncated: needed 11 bytes, had 10",
+        ),
+        // NVMe-MI response whose 1-byte body and MIC are short.
+        (
+            "nvme_mi",
+            "01 1d 08 c8 84 88 00 00 00 00 00 00 38",
+            "nvme_mi: at offset 9: truncated: needed 12 bytes, had 9",
+        ),
+    ] {
+        let v = decode_json(&[hex]);
+        let err = v[layer]["error"].as_str().unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(err, want, "{v}");
+        assert_eq!(v["problems"][0], want, "{v}");
+        let o = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+            .args(["decode", "-v", hex])
+            .output()
+            .unwrap();
+        let tree = String::from_utf8(o.stdout).unwrap();
+        assert!(tree.contains(&format!("    error: {want}\n")), "{tree}");
+        assert!(tree.contains(&format!("  !! {want}\n")), "{tree}");
+    }
+}
+
+/// The collisions issue 12 names: header and body each keep their own value
+/// under the same name, the body's in the layer's `body` object.
+#[test]
+fn header_and_body_keep_their_own_values() {
+    // PLDM GetPLDMCommands request (DSP0240 §8.3): header type 0, body type 2.
+    let v = decode_json(&["01 0b 0a c8 01 80 00 05 02 f1 f2 f0 00"]);
+    assert_eq!(v["pldm"]["pldm_type"], 0, "{v}");
+    assert_eq!(v["pldm"]["body"]["pldm_type"], 2, "{v}");
+    // CXL Background Operation Status response (CXL 3.1 §8.2.9.1.2): the
+    // CCI's opcode 0x0002 / Success, the background command 0x4400 / 3.
+    let v = decode_json(&[
+        "01 0a 0b c0 08 01 05 00 02 00 08 00 00 00 00 00 00 41 00 00 44 03 00 00 00",
+    ]);
+    let c = &v["cxl"];
+    assert_eq!(
+        (c["opcode"].clone(), c["return_code"].clone()),
+        (2.into(), 0.into())
+    );
+    assert_eq!(c["body"]["opcode"], 0x4400, "{v}");
+    assert_eq!(c["body"]["return_code"], 3, "{v}");
+    assert_eq!(c["body"]["opcode_name"], "Sanitize", "{v}");
+    // NVMe-MI Admin Identify in command slot 1 with CDW11.CSI 2 (NVMe 2.0
+    // Figure 273): the header's CSI bit and the command's CSI byte.
+    use mctpkit::wire::nvme_mi::{builder, Cns};
+    let msg = builder::admin_identify(0, Cns::IdentifyController)
+        .csi(1)
+        .admin(|r| r.set_cdw(11, 2 << 24))
+        .to_vec();
+    let hex: Vec<String> = [0x01, 0x1d, 0x08, 0xc8]
+        .iter()
+        .chain(&msg)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let v = decode_json(&[&hex.join(" ")]);
+    assert_eq!(v["nvme_mi"]["csi"], 1, "{v}");
+    assert_eq!(v["nvme_mi"]["body"]["csi"], 2, "{v}");
+    assert_eq!(v["nvme_mi"]["mic_ok"], true, "{v}");
 }

@@ -8,7 +8,7 @@
 
 use core::fmt;
 
-use crate::error::Layer;
+use crate::error::{Error, Layer};
 
 /// A field's value.
 #[derive(Clone, Copy)]
@@ -25,6 +25,11 @@ pub enum Value<'a> {
     Str(&'a str),
     /// A computed rendering (a version number, a UUID); JSON as a string.
     Display(&'a dyn fmt::Display),
+    /// A decode error, positioned like a field: its offsets count from the
+    /// start of the structure being described, and [`Shifted`] and the
+    /// renderers re-base it (with [`Error::shift`]) so that what is shown is
+    /// absolute, like every other offset. JSON: the error's text.
+    Error(&'a Error),
     /// No value (e.g. the completion code of a request).
     Null,
 }
@@ -72,6 +77,7 @@ impl fmt::Display for Value<'_> {
             }
             Value::Str(s) => f.write_str(s),
             Value::Display(d) => d.fmt(f),
+            Value::Error(e) => e.fmt(f),
             Value::Null => f.write_str("-"),
         }
     }
@@ -154,6 +160,38 @@ pub enum Group {
     List,
     /// One element of the enclosing list (JSON object inside the array).
     ListItem,
+    /// A named JSON object that the field tree shows inline, without a
+    /// heading or an indent: a message's body under its header (see
+    /// [`body`]), or the bits of a register whose names would repeat other
+    /// fields'. It keeps every JSON object free of repeated keys without
+    /// changing the text renderings.
+    Inline,
+}
+
+/// The JSON key of every message body: the fields a family's body decoder
+/// describes sit in this object under the layer, apart from the header's,
+/// so a body field never shares an object with a header field of the same
+/// name (PLDM GetPLDMCommands' `pldm_type`, CXL Background Operation
+/// Status' `opcode`).
+pub const BODY: &str = "body";
+
+/// The layer's first problem as its `error` field (offsets from the layer
+/// start; the renderers show them absolute). Every family's `describe`
+/// ends with this, so a body that did not decode fully says where, in the
+/// same base as the dissector's problems.
+pub fn error(v: &mut dyn Visitor, problem: Option<Error>) {
+    if let Some(e) = problem {
+        v.field(&Field::derived("error", Value::Error(&e)));
+    }
+}
+
+/// Describe a message body that starts `base` bytes into the layer and
+/// spans `len` bytes: `f` sees offsets relative to the body start, and its
+/// fields land in the layer's [`BODY`] object ([`Group::Inline`]).
+pub fn body(v: &mut dyn Visitor, base: usize, len: usize, f: impl FnOnce(&mut dyn Visitor)) {
+    v.begin(BODY, Group::Inline, base, len);
+    f(&mut Shifted { inner: v, base });
+    v.end();
 }
 
 /// Receives the fields of a layer in wire order.
@@ -198,6 +236,13 @@ impl Visitor for Shifted<'_> {
         let mut f = *field;
         if f.len > 0 || f.bits.is_some() {
             f.offset += self.base;
+        }
+        if let Value::Error(e) = f.value {
+            let shifted = e.shift(self.base);
+            return self.inner.field(&Field {
+                value: Value::Error(&shifted),
+                ..f
+            });
         }
         self.inner.field(&f);
     }

@@ -122,8 +122,11 @@ impl fmt::Display for Layer {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "kind"))]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input ended early: `needed` bytes were required from the layer
-    /// start, `available` were there.
+    /// The input ended early: it had to reach byte `needed` and ended at
+    /// byte `available`. Both count from the same start as
+    /// [`Error::offset`] (which is `available`), and [`Error::shift`] moves
+    /// all three, so a problem the dissector reports names absolute
+    /// positions in the packet (or the reassembled message).
     Truncated { needed: usize, available: usize },
     /// A field holds a value the layer cannot accept.
     Invalid {
@@ -141,7 +144,8 @@ pub enum ErrorKind {
     },
     /// Bytes left over after a fixed-size structure.
     Trailing { extra: usize },
-    /// An output buffer is too small for `emit`.
+    /// An output buffer is too small for `emit`: it had to reach byte
+    /// `needed` and ends at `available` (same base as the offset).
     BufferTooSmall { needed: usize, available: usize },
 }
 
@@ -199,12 +203,49 @@ impl Error {
         }
     }
 
-    /// Re-base the offset by `base` bytes (the position of the layer's buffer
-    /// inside the enclosing frame).
+    /// Re-base the error by `base` bytes (the position of the layer's
+    /// buffer inside the enclosing frame): the offset and, for
+    /// [`ErrorKind::Truncated`] and [`ErrorKind::BufferTooSmall`], the
+    /// positions `needed` and `available`, so all three keep one base.
+    /// Sizes (`Oversize`, `LengthMismatch`, `Trailing`) are not positions
+    /// and stay as they are.
     #[must_use]
     pub const fn shift(mut self, base: usize) -> Self {
         self.offset += base;
+        self.kind = match self.kind {
+            ErrorKind::Truncated { needed, available } => ErrorKind::Truncated {
+                needed: needed + base,
+                available: available + base,
+            },
+            ErrorKind::BufferTooSmall { needed, available } => ErrorKind::BufferTooSmall {
+                needed: needed + base,
+                available: available + base,
+            },
+            k => k,
+        };
         self
+    }
+}
+
+impl ErrorKind {
+    /// What went wrong without positions, for summaries that sit next to
+    /// the full problem: `truncated`, or the kind's text when it holds no
+    /// position (positions are only meaningful with their base).
+    pub const fn brief(&self) -> Brief<'_> {
+        Brief(self)
+    }
+}
+
+/// Display of [`ErrorKind::brief`].
+pub struct Brief<'a>(&'a ErrorKind);
+
+impl fmt::Display for Brief<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            ErrorKind::Truncated { .. } => f.write_str("truncated"),
+            ErrorKind::BufferTooSmall { .. } => f.write_str("output buffer too small"),
+            k => k.fmt(f),
+        }
     }
 }
 
@@ -258,5 +299,60 @@ pub(crate) fn need(layer: Layer, buf: &[u8], needed: usize) -> Result<()> {
         Err(Error::truncated(layer, needed, buf.len()))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_moves_every_position_and_no_size() {
+        // A body 4 bytes into its message was cut at its byte 2 of 3.
+        let e = Error::truncated(Layer::Pldm, 3, 2).shift(4);
+        assert_eq!(e.offset, 6);
+        assert_eq!(
+            e.kind,
+            ErrorKind::Truncated {
+                needed: 7,
+                available: 6
+            }
+        );
+        assert_eq!(
+            std::format!("{e}"),
+            "pldm: at offset 6: truncated: needed 7 bytes, had 6"
+        );
+        let b = Error::buffer_too_small(Layer::Mctp, 10, 4).shift(4);
+        assert_eq!(
+            (b.offset, b.kind),
+            (
+                4,
+                ErrorKind::BufferTooSmall {
+                    needed: 14,
+                    available: 8
+                }
+            )
+        );
+        // Sizes are not positions.
+        for kind in [
+            ErrorKind::Trailing { extra: 2 },
+            ErrorKind::Oversize {
+                max: 64,
+                actual: 65,
+            },
+            ErrorKind::LengthMismatch {
+                field: "payload_length",
+                declared: 8,
+                actual: 9,
+            },
+        ] {
+            let e = Error {
+                layer: Layer::Cxl,
+                offset: 1,
+                kind,
+            }
+            .shift(5);
+            assert_eq!((e.offset, e.kind), (6, kind));
+        }
     }
 }

@@ -304,6 +304,7 @@ impl Describe for Message<'_> {
                         .meaning(type_byte.msg_type.name()),
                 );
                 v.field(&Field::new("body", 1, body.len(), Value::Bytes(body)));
+                crate::describe::error(v, self.problem());
             }
             m => m.as_describe().describe(v),
         }

@@ -9,7 +9,7 @@
 //! large messages span several packets.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use mctpkit::{dissect, render, BindingKind};
+use mctpkit::{dissect, render, BindingKind, Dissection};
 use std::hint::black_box;
 
 /// A mix of control requests/responses, fragments and other message types.
@@ -98,22 +98,37 @@ fn families() -> (Packets, Vec<Vec<u8>>) {
     (packets, msgs.0)
 }
 
+/// Dissect and render every packet into the reused `line`; returns the
+/// bytes written (so the work is not optimised away).
+fn render_all(
+    pkts: &Packets,
+    line: &mut String,
+    render: fn(&Dissection<'_>, &mut String),
+) -> usize {
+    let mut n = 0usize;
+    for (k, p) in pkts {
+        line.clear();
+        let d = dissect(*k, black_box(p));
+        render(&d, line);
+        n += line.len();
+    }
+    n
+}
+
 fn bench_families(c: &mut Criterion) {
     let (pkts, msgs) = families();
     let mut line = String::with_capacity(1024);
     let mut g = c.benchmark_group("dissect_summary_families");
     g.throughput(Throughput::Elements(pkts.len() as u64));
     g.bench_function("packets", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for (k, p) in &pkts {
-                line.clear();
-                let d = dissect(*k, black_box(p));
-                render::summary(&d, &mut line);
-                n += line.len();
-            }
-            n
-        })
+        b.iter(|| render_all(&pkts, &mut line, render::summary))
+    });
+    g.finish();
+    // `decode --json` / `analyze --json --packets`: the JSON writer's cost.
+    let mut g = c.benchmark_group("dissect_json_families");
+    g.throughput(Throughput::Elements(pkts.len() as u64));
+    g.bench_function("packets", |b| {
+        b.iter(|| render_all(&pkts, &mut line, render::json))
     });
     g.finish();
     let mut g = c.benchmark_group("message_summary_families");

@@ -7,6 +7,9 @@
 //! Command Started) and PLDM GetPDR multipart transfers (good and bad CRC).
 //! The capture goes through `PcapWriter` and back through the reader.
 
+#[path = "common/strict_json.rs"]
+mod strict_json;
+
 use mctpkit::analyze::{
     Analyzer, AnalyzerOptions, CommandKey, Detail, Filter, Finding, FindingKind, MessageEvent,
     RequestMatch, Sink, Stats,
@@ -713,7 +716,8 @@ fn stats_per_family_and_command() {
     assert!(text.contains("CXL Get Health Info"), "{text}");
     let mut json = String::new();
     log.stats.write_json(&mut json);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // No object repeats a key (issue 12).
+    let v = strict_json::parse_or_panic(&json, "analyze_families.rs");
     let cmds = v["stats"]["commands"].as_array().unwrap();
     let g = cmds
         .iter()

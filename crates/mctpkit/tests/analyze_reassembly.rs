@@ -1,6 +1,9 @@
 //! Analyser tests on hand-built packets: reassembly, sequence checks,
 //! findings, request/response matching.
 
+#[path = "common/strict_json.rs"]
+mod strict_json;
+
 use mctpkit::analyze::{
     Analyzer, AnalyzerOptions, CommandKey, Detail, Finding, FindingKind, MessageEvent, PacketEvent,
     RequestMatch, Severity, Sink, Stats,
@@ -693,7 +696,8 @@ fn stats_count_pairs_types_findings_and_latency() {
     assert!(text.contains("missing-som"), "{text}");
     let mut json = String::new();
     s.write_json(&mut json);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // No object repeats a key (issue 12).
+    let v = strict_json::parse_or_panic(&json, "analyze_reassembly.rs");
     assert_eq!(v["stats"]["messages"], 20);
     assert_eq!(v["stats"]["types"][0]["latency"]["p90_us"], 900.0);
     assert_eq!(v["stats"]["findings"]["missing-som"], 1);

@@ -43,9 +43,9 @@ pub mod field {
     pub const FMT_TYPE: usize = 0;
     /// Traffic class.
     pub const TC: usize = 1;
-    /// TD, EP, Attr, AT, Length[9:8].
+    /// TD, EP, Attr, AT, Length\[9:8\].
     pub const TD_EP_ATTR_LEN: usize = 2;
-    /// Length[7:0].
+    /// Length\[7:0\].
     pub const LENGTH_LO: usize = 3;
     /// Requester ID.
     pub const REQUESTER_ID: Range<usize> = 4..6;
@@ -67,7 +67,7 @@ pub mod field {
 pub const HEADER_LEN: usize = 16;
 /// Fmt for a 4-DW header with data.
 pub const FMT_4DW_DATA: u8 = 0b11;
-/// Type[4:3] for messages.
+/// Type\[4:3\] for messages.
 pub const TYPE_MESSAGE: u8 = 0b10;
 /// Message code: Vendor Defined Type 1.
 pub const MESSAGE_CODE_VDM1: u8 = 0x7F;
@@ -195,7 +195,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     pub fn ep(&self) -> bool {
         self.b(field::TD_EP_ATTR_LEN) & 0x40 != 0
     }
-    /// Attr[1:0].
+    /// Attr\[1:0\].
     pub fn attr(&self) -> u8 {
         (self.b(field::TD_EP_ATTR_LEN) >> 4) & 0x03
     }
@@ -249,7 +249,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> Packet<T> {
     fn b_mut(&mut self, i: usize) -> &mut u8 {
         &mut self.buffer.as_mut()[i]
     }
-    /// Set Fmt, Type[4:3] and routing.
+    /// Set Fmt, Type\[4:3\] and routing.
     pub fn set_fmt_type(&mut self, fmt: u8, type_hi: u8, routing: Routing) {
         *self.b_mut(field::FMT_TYPE) =
             ((fmt & 0x03) << 5) | ((type_hi & 0x03) << 3) | (routing.value() & 0x07);
@@ -294,7 +294,7 @@ pub struct Repr {
     pub routing: Routing,
     /// Traffic class (000b for MCTP).
     pub tc: u8,
-    /// Attr[1:0].
+    /// Attr\[1:0\].
     pub attr: u8,
     /// Requester ID (the sender).
     pub requester_id: Bdf,

@@ -352,7 +352,7 @@ impl<'a> Body<'a> {
         match self {
             Body::Empty => Ok(()),
             Body::TransportSpecific(d) | Body::Raw(d) => write!(w, " / data={}", HexBytes(d)),
-            Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind),
+            Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind.brief()),
             Body::Request { request, trailing } => {
                 request.summary(w)?;
                 summary_trailing(trailing, w)
@@ -371,12 +371,9 @@ impl<'a> Body<'a> {
             Body::TransportSpecific(d) | Body::Raw(d) => {
                 v.field(&Field::new("data", 0, d.len(), Value::Bytes(d)))
             }
-            Body::Malformed { error, raw } => {
-                v.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)));
-                // The kind only: the error's offset counts from the message
-                // start, while every offset a Visitor shows is absolute; the
-                // dissector reports the absolute offset among its problems.
-                v.field(&Field::derived("error", Value::Display(&error.kind)));
+            // The error is the layer's `error` (Message::describe).
+            Body::Malformed { raw, .. } => {
+                v.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)))
             }
             Body::Request { request, .. } => {
                 request.describe(v);
@@ -396,9 +393,6 @@ impl<'a> Body<'a> {
         }
         let at = self.decoded_len();
         v.field(&Field::new("trailing", at, t.len(), Value::Bytes(t)));
-        if let Some(e) = self.trailing_error() {
-            v.field(&Field::derived("error", Value::Display(&e.kind)));
-        }
     }
 }
 

@@ -30,7 +30,7 @@ pub trait EmitBody {
     fn emit_exact(&self, buf: &mut [u8]);
 
     /// Whether the value can be encoded: counts and sizes that go into one
-    /// byte must be at most 255 ([`count_fits`]); `emit_bytes` and the
+    /// byte must be at most 255 (`count_fits`); `emit_bytes` and the
     /// builder refuse to write a wrapped count.
     fn check(&self) -> Result<()> {
         Ok(())

@@ -465,9 +465,8 @@ impl Describe for Message<'_> {
         } else {
             field::RESPONSE_DATA
         };
-        self.body.describe(
-            &self.header,
-            &mut crate::describe::Shifted { inner: v, base },
-        );
+        let len = self.buffer_len().saturating_sub(base);
+        crate::describe::body(v, base, len, |v| self.body.describe(&self.header, v));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -986,12 +986,14 @@ fn truncated_bodies_are_malformed() {
             reencodes(b);
         }
     }
-    // A 28-byte Query Rate Limit response is one byte short.
+    // A 28-byte Query Rate Limit response is one byte short: offset,
+    // needed and available all count from the type byte.
     let mut b = vec![0x00, 0x00, 0x11, 0x00];
     b.extend_from_slice(&[0u8; 28]);
     assert!(matches!(
         parse(&b).body,
-        Body::Malformed { error, .. } if error.kind == ErrorKind::Truncated { needed: 29, available: 28 }
+        Body::Malformed { error, .. } if error.offset == 32
+            && error.kind == ErrorKind::Truncated { needed: 33, available: 32 }
     ));
 }
 
@@ -1015,7 +1017,12 @@ fn trailing_bytes_decode_and_are_flagged() {
             f.contains(&std::format!("trailing=ee ef @{}+2", full.len())),
             "{f:?}"
         );
-        assert!(has(&f, "error=2 unexpected trailing bytes"));
+        // The layer's error, offsets from the type byte like its fields'.
+        let err = std::format!(
+            "error=control: at offset {}: 2 unexpected trailing bytes",
+            full.len()
+        );
+        assert!(has(&f, &err), "{f:?}");
         reencodes(&b);
     }
     // A no-data command with data: NoData + trailing.

@@ -317,7 +317,7 @@ impl<'a> Body<'a> {
                 }
                 Ok(())
             }
-            Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind),
+            Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind.brief()),
             Body::Request { request, trailing } => {
                 request.summary(w)?;
                 summary_trailing(trailing, w)
@@ -336,9 +336,9 @@ impl<'a> Body<'a> {
             Body::Empty => {}
             Body::Vendor(d) => v.field(&Field::new("vendor_payload", 0, d.len(), Value::Bytes(d))),
             Body::Raw(d) => v.field(&Field::new("payload", 0, d.len(), Value::Bytes(d))),
-            Body::Malformed { error, raw } => {
-                v.field(&Field::new("payload", 0, raw.len(), Value::Bytes(raw)));
-                v.field(&Field::derived("error", Value::Display(error)));
+            // The error is the CCI message's `error` (Message::describe).
+            Body::Malformed { raw, .. } => {
+                v.field(&Field::new("payload", 0, raw.len(), Value::Bytes(raw)))
             }
             Body::Request { request, .. } => request.describe(v),
             Body::Response { response, .. } => response.describe(v),

@@ -403,7 +403,7 @@ const EVENT_FLAGS: &[(u8, &str)] = &[
 pub struct EventRecord<'a> {
     pub event_record_identifier: [u8; 16],
     pub event_record_length: u8,
-    /// 24-bit flags: `[1:0]` severity, then [`EventRecord::flag`] bits.
+    /// 24-bit flags: `[1:0]` severity, then the `EVENT_FLAGS` bits.
     pub event_record_flags: u32,
     pub event_record_handle: u16,
     pub related_event_record_handle: u16,

@@ -505,32 +505,29 @@ impl<'a> Cci<'a> {
             2,
             Value::hex16(h.vendor_specific_extended_status),
         ));
-        {
-            let mut s = Shifted {
-                inner: v,
-                base: HEADER_LEN,
-            };
-            self.body.describe(&mut s);
-        }
-        if let Some(r) = self.tunnelled() {
-            let (bytes, _) = self.body.tunnelled().unwrap_or((&[], 0));
-            let at = self.tunnelled_offset();
-            match r {
-                Ok(inner) => {
-                    v.begin("message", Group::Object, at, bytes.len());
-                    inner.describe(&mut Shifted { inner: v, base: at });
-                    v.end();
-                }
-                Err(e) => {
-                    v.field(&Field::new("message", at, bytes.len(), Value::Bytes(bytes)));
-                    v.field(&Field::derived("message_error", Value::Display(&e.kind)));
+        // The payload, a tunnelled message and trailing bytes form the body;
+        // offsets inside it count from the payload start.
+        let len = self.buffer_len().saturating_sub(HEADER_LEN);
+        crate::describe::body(v, HEADER_LEN, len, |v| {
+            self.body.describe(v);
+            if let Some(r) = self.tunnelled() {
+                let (bytes, _) = self.body.tunnelled().unwrap_or((&[], 0));
+                let at = self.tunnelled_offset().saturating_sub(HEADER_LEN);
+                match r {
+                    Ok(inner) => {
+                        v.begin("message", Group::Object, at, bytes.len());
+                        inner.describe(&mut Shifted { inner: v, base: at });
+                        v.end();
+                    }
+                    Err(e) => {
+                        v.field(&Field::new("message", at, bytes.len(), Value::Bytes(bytes)));
+                        v.field(&Field::derived("message_error", Value::Display(&e.kind)));
+                    }
                 }
             }
-        }
-        self.body.describe_trailing(&mut Shifted {
-            inner: v,
-            base: HEADER_LEN,
+            self.body.describe_trailing(v);
         });
+        crate::describe::error(v, self.problem());
     }
 }
 

@@ -374,11 +374,11 @@ fn identify_response() {
     assert_eq!(
         e.kind,
         ErrorKind::Truncated {
-            needed: 18,
-            available: 10
+            needed: 13 + 18,
+            available: 13 + 10
         }
     );
-    assert_eq!(e.offset, 13 + 10);
+    assert_eq!(e.offset, 13 + 10, "the same base as needed and available");
     assert!(summary(&m).starts_with("CXL Identify rsp tag=2 Success / malformed"));
 }
 
@@ -488,9 +488,10 @@ fn get_event_records() {
     let m = parse(&sb);
     assert!(matches!(
         m.problem().unwrap().kind,
+        // From the type byte: 1 + 12 header bytes + payload positions.
         ErrorKind::Truncated {
-            needed: 288,
-            available: 165
+            needed: 301,
+            available: 178
         }
     ));
 }
@@ -1001,9 +1002,10 @@ fn tunnel_problems_carry_inner_offsets() {
     assert!(matches!(m.cci.body, Body::Malformed { .. }));
     assert!(matches!(
         m.problem().unwrap().kind,
+        // From the type byte (1 + 12 header bytes + payload positions).
         ErrorKind::Truncated {
-            needed: 44,
-            available: 16
+            needed: 57,
+            available: 29
         }
     ));
     // Command Size smaller: the rest is trailing.
@@ -1023,9 +1025,10 @@ fn tunnel_problems_carry_inner_offsets() {
     assert_eq!(e.offset, 17 + 3);
     assert!(matches!(
         e.kind,
+        // 17 + 12 and 17 + 3: from the type byte, like the offset.
         ErrorKind::Truncated {
-            needed: 12,
-            available: 3
+            needed: 29,
+            available: 20
         }
     ));
     has(&fields(&m), "message=00 01 02 @17");

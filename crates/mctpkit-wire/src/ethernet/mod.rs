@@ -334,11 +334,10 @@ impl Describe for Message<'_> {
             &Field::new("ethertype", et_at, 2, Value::hex16(r.ethertype.value()))
                 .meaning(r.ethertype.name()),
         );
-        v.field(&Field::new(
-            "payload",
-            r.buffer_len(),
-            self.payload.len(),
-            Value::Bytes(self.payload),
-        ));
+        // The frame's payload is the body (not decoded further).
+        let p = self.payload;
+        crate::describe::body(v, r.buffer_len(), p.len(), |v| {
+            v.field(&Field::new("payload", 0, p.len(), Value::Bytes(p)))
+        });
     }
 }

@@ -53,7 +53,7 @@ pub mod field {
     pub const IID: usize = 4;
     pub const PACKET_TYPE: usize = 5;
     pub const CHANNEL_ID: usize = 6;
-    /// [15:12] reserved, [11:0] payload length.
+    /// \[15:12\] reserved, \[11:0\] payload length.
     pub const PAYLOAD_LENGTH: Range<usize> = 7..9;
     pub const RESERVED1: Range<usize> = 9..17;
     pub const PAYLOAD: usize = 17;
@@ -533,37 +533,36 @@ impl Describe for Message<'_> {
         }
         let p = self.payload;
         let base = field::PAYLOAD;
-        match (kind, self.response_codes(), self.aen_type()) {
-            (Kind::Response, Some((rc, reason)), _) => {
-                v.field(
-                    &Field::new("response_code", base, 2, Value::hex16(rc.value()))
-                        .meaning(rc.name()),
-                );
-                v.field(
-                    &Field::new("reason_code", base + 2, 2, Value::hex16(reason.value()))
-                        .meaning(reason.name()),
-                );
-                v.field(&Field::new(
-                    "data",
-                    base + 4,
-                    p.len() - 4,
-                    Value::Bytes(&p[4..]),
-                ));
+        // The payload (response and reason codes, AEN type, command data)
+        // is the body; offsets inside it count from the payload start.
+        crate::describe::body(v, base, p.len(), |v| {
+            match (kind, self.response_codes(), self.aen_type()) {
+                (Kind::Response, Some((rc, reason)), _) => {
+                    v.field(
+                        &Field::new("response_code", 0, 2, Value::hex16(rc.value()))
+                            .meaning(rc.name()),
+                    );
+                    v.field(
+                        &Field::new("reason_code", 2, 2, Value::hex16(reason.value()))
+                            .meaning(reason.name()),
+                    );
+                    v.field(&Field::new("data", 4, p.len() - 4, Value::Bytes(&p[4..])));
+                }
+                (Kind::Aen, _, Some(t)) => {
+                    v.field(&Field::new("reserved", 0, 3, Value::Bytes(&p[..3])));
+                    v.field(
+                        &Field::new("aen_type", 3, 1, Value::hex8(t.value())).meaning(t.name()),
+                    );
+                    v.field(&Field::new(
+                        "aen_data",
+                        4,
+                        p.len() - 4,
+                        Value::Bytes(&p[4..]),
+                    ));
+                }
+                _ => v.field(&Field::new("payload", 0, p.len(), Value::Bytes(p))),
             }
-            (Kind::Aen, _, Some(t)) => {
-                v.field(&Field::new("reserved", base, 3, Value::Bytes(&p[..3])));
-                v.field(
-                    &Field::new("aen_type", base + 3, 1, Value::hex8(t.value())).meaning(t.name()),
-                );
-                v.field(&Field::new(
-                    "aen_data",
-                    base + 4,
-                    p.len() - 4,
-                    Value::Bytes(&p[4..]),
-                ));
-            }
-            _ => v.field(&Field::new("payload", base, p.len(), Value::Bytes(p))),
-        }
+        });
         let pad_at = base + p.len();
         if !self.padding.is_empty() {
             v.field(&Field::new(
@@ -604,5 +603,6 @@ impl Describe for Message<'_> {
             "computed_checksum",
             Value::hex32(self.computed_checksum),
         ));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -111,7 +111,10 @@ fn get_version_id_command_both_ways() {
             "package_id@6=0",
             "internal_channel_id@6=0",
             "payload_length@7=0",
-            "payload@17=",
+            // The payload is the body; an empty field has no offset.
+            "body {",
+            "payload@0=",
+            "}",
             "checksum@17=0xffffeafe (ok)",
             "checksum_ok@0=1",
             "computed_checksum@0=0xffffeafe",

@@ -23,8 +23,8 @@
 //! may stop after the 4-byte status (libnvme handles it so): the CQE is then
 //! absent. Command dword fields follow NVMe Base 2.0 (§5.15 Get Log Page,
 //! §5.17 Identify, §5.27 Set Features, §5.14 Get Features, §5.12/§5.13
-//! firmware commands). CQE DW3: [15:0] CID, [16] phase, [24:17] SC,
-//! [27:25] SCT, [29:28] CRD, [30] More, [31] DNR.
+//! firmware commands). CQE DW3: \[15:0\] CID, \[16\] phase, \[24:17\] SC,
+//! \[27:25\] SCT, \[29:28\] CRD, \[30\] More, \[31\] DNR.
 
 use core::fmt;
 

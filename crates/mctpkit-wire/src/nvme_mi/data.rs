@@ -539,6 +539,9 @@ impl SubsystemHealth {
         v.field(&Field::new("ctemp", 2, 1, Value::Display(&t)));
         v.field(&Field::new("pdlu", 3, 1, Value::Uint(self.pdlu.into())));
         v.field(&Field::new("ccs", 4, 2, Value::hex16(self.ccs)));
+        // CCS's bits repeat names of the structure's fields (CTEMP, PDLU,
+        // SPARE, CWARN are "... changed" flags here): their own JSON object.
+        v.begin("ccs_bits", Group::Inline, 4, 2);
         for (b, name) in CCS_BITS {
             v.field(&Field::bits(
                 name,
@@ -548,6 +551,7 @@ impl SubsystemHealth {
                 Value::Bool(self.ccs & (1 << b) != 0),
             ));
         }
+        v.end();
     }
 }
 

@@ -16,17 +16,17 @@
 //!
 //! | opcode | dword 0 | dword 1 |
 //! |---|---|---|
-//! | 00 Read NVMe-MI Data Structure | [31:24] DTYP [23:16] PORTID [15:0] CTRLID | [7:0] IOCSI (2.x) |
-//! | 01 NVM Subsystem Health Status Poll | reserved | [31] CS clear status |
-//! | 02 Controller Health Status Poll | [31] ALL [26] INCVF [25] INCPF [24] INCF [23:16] MAXRENT [15:0] SCTLID | [31] CCF [4] CWARN [3] SPARE [2] PDLU [1] CTEMP [0] CSTS |
-//! | 03/04 Configuration Set/Get | [31:24] port ID [11:8] SMBus frequency (set) [7:0] configuration ID | MTU [15:0] / health status change mask |
-//! | 05/06 VPD Read/Write | [15:0] data offset | [15:0] data length |
-//! | 07 Reset | [31:24] reset type (0 NVM subsystem reset) | — |
-//! | 0C Shutdown | [31:24] shutdown type | — |
+//! | 00 Read NVMe-MI Data Structure | \[31:24\] DTYP \[23:16\] PORTID \[15:0\] CTRLID | \[7:0\] IOCSI (2.x) |
+//! | 01 NVM Subsystem Health Status Poll | reserved | \[31\] CS clear status |
+//! | 02 Controller Health Status Poll | \[31\] ALL \[26\] INCVF \[25\] INCPF \[24\] INCF \[23:16\] MAXRENT \[15:0\] SCTLID | \[31\] CCF \[4\] CWARN \[3\] SPARE \[2\] PDLU \[1\] CTEMP \[0\] CSTS |
+//! | 03/04 Configuration Set/Get | \[31:24\] port ID \[11:8\] SMBus frequency (set) \[7:0\] configuration ID | MTU \[15:0\] / health status change mask |
+//! | 05/06 VPD Read/Write | \[15:0\] data offset | \[15:0\] data length |
+//! | 07 Reset | \[31:24\] reset type (0 NVM subsystem reset) | — |
+//! | 0C Shutdown | \[31:24\] shutdown type | — |
 //!
-//! NVMe Management Response: Read NVMe-MI Data Structure [15:0] response
-//! data length; Controller Health Status Poll [23:16] response entries;
-//! Configuration Get the value; on Invalid Parameter [23:8] byte and [2:0]
+//! NVMe Management Response: Read NVMe-MI Data Structure \[15:0\] response
+//! data length; Controller Health Status Poll \[23:16\] response entries;
+//! Configuration Get the value; on Invalid Parameter \[23:8\] byte and \[2:0\]
 //! bit of the offending parameter. SES Receive/Send and MEB Read/Write
 //! dwords are shown raw (layout **unverified**).
 //!

@@ -653,6 +653,17 @@ pub(crate) fn trailing(offset: usize, extra: usize) -> Error {
     }
 }
 
+/// The `decoded` object of a response's data (a data structure, an
+/// Identify page) that starts `at` bytes into the body.
+fn decoded(v: &mut dyn Visitor, at: usize, len: usize, f: impl FnOnce(&mut dyn Visitor)) {
+    v.begin("decoded", Group::Object, at, len);
+    f(&mut Shifted {
+        inner: &mut *v,
+        base: at,
+    });
+    v.end();
+}
+
 impl Describe for Message<'_> {
     fn layer(&self) -> Layer {
         Layer::NvmeMi
@@ -698,7 +709,7 @@ impl Describe for Message<'_> {
                 }
             }
             Body::Raw(raw) => write!(w, " ({} bytes)", raw.len())?,
-            Body::Malformed { error, .. } => write!(w, " malformed: {}", error.kind)?,
+            Body::Malformed { error, .. } => write!(w, " malformed: {}", error.kind.brief())?,
         }
         // A bad or missing MIC is reported by the dissector from
         // `integrity()` / `problem()`; the summary does not repeat it.
@@ -747,47 +758,32 @@ impl Describe for Message<'_> {
         if let Some(name) = self.command_name() {
             v.field(&Field::derived("command_name", Value::Str(name)));
         }
-        {
-            let mut s = Shifted {
-                inner: v,
-                base: HEADER_LEN,
-            };
-            match &self.body {
-                Body::ControlRequest(r) => r.describe(&mut s),
-                Body::ControlResponse(r) => r.describe(self.context, &mut s),
-                Body::MiRequest(r) => r.describe(&mut s),
-                Body::MiResponse(r) => {
-                    r.describe(self.context, &mut s);
-                    if let Some(Ok(d)) = self.mi_data() {
-                        let at = r.data_offset();
-                        s.begin("decoded", Group::Object, at, r.data.len());
-                        d.describe(&mut Shifted {
-                            inner: &mut s,
-                            base: at,
-                        });
-                        s.end();
-                    }
-                }
-                Body::AdminRequest(r) => r.describe(&mut s),
-                Body::AdminResponse(r) => {
-                    r.describe(&mut s);
-                    if let Some(Ok(d)) = self.admin_data() {
-                        let at = r.data_offset();
-                        s.begin("decoded", Group::Object, at, r.data.len());
-                        d.describe(&mut Shifted {
-                            inner: &mut s,
-                            base: at,
-                        });
-                        s.end();
-                    }
-                }
-                Body::Raw(raw) => s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw))),
-                Body::Malformed { error, raw } => {
-                    s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)));
-                    s.field(&Field::derived("error", Value::Display(error)));
+        let body_len = self
+            .len
+            .saturating_sub(HEADER_LEN + self.mic.map_or(0, |_| MIC_LEN));
+        crate::describe::body(v, HEADER_LEN, body_len, |s| match &self.body {
+            Body::ControlRequest(r) => r.describe(s),
+            Body::ControlResponse(r) => r.describe(self.context, s),
+            Body::MiRequest(r) => r.describe(s),
+            Body::MiResponse(r) => {
+                r.describe(self.context, s);
+                if let Some(Ok(d)) = self.mi_data() {
+                    decoded(s, r.data_offset(), r.data.len(), |v| d.describe(v));
                 }
             }
-        }
+            Body::AdminRequest(r) => r.describe(s),
+            Body::AdminResponse(r) => {
+                r.describe(s);
+                if let Some(Ok(d)) = self.admin_data() {
+                    decoded(s, r.data_offset(), r.data.len(), |v| d.describe(v));
+                }
+            }
+            Body::Raw(raw) => s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw))),
+            // The error is the layer's `error`, below.
+            Body::Malformed { raw, .. } => {
+                s.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)))
+            }
+        });
         match self.mic {
             Some(m) => {
                 v.field(&Field::new(
@@ -804,5 +800,6 @@ impl Describe for Message<'_> {
             }
             None => {}
         }
+        crate::describe::error(v, self.problem());
     }
 }

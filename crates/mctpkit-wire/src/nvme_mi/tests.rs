@@ -198,7 +198,7 @@ fn header_fields() {
             // Success with only 4 bytes is truncated.
             assert!(matches!(
                 error.kind,
-                ErrorKind::Truncated { needed: 16, .. }
+                ErrorKind::Truncated { needed: 20, .. }
             ));
             assert_eq!(error.offset, 8);
         }
@@ -767,9 +767,10 @@ fn admin_truncated_request_is_malformed() {
     assert!(
         matches!(
             e.kind,
+            // Same base as the offset: from the type byte.
             ErrorKind::Truncated {
-                needed: 64,
-                available: 6
+                needed: 68,
+                available: 10
             }
         ),
         "{e:?}"

@@ -96,7 +96,7 @@
 use core::fmt;
 
 use crate::describe::{Field, HexBytes, Value, Visitor};
-use crate::error::{Error, ErrorKind, Layer, Result};
+use crate::error::{Error, Layer, Result};
 
 use super::{base, bios, firmware_update, fru, platform, rde, CompletionCode, Header, PldmType};
 
@@ -422,7 +422,7 @@ macro_rules! dispatch {
                 match self {
                     Body::Empty => Ok(()),
                     Body::Raw(d) => write!(w, " / data={}", HexBytes(d)),
-                    Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind),
+                    Body::Malformed { error, .. } => write!(w, " / malformed: {}", error.kind.brief()),
                     $(Body::$var { body, trailing } => {
                         let mut probe = Probe(false);
                         let _ = body.summary(&mut probe);
@@ -446,9 +446,9 @@ macro_rules! dispatch {
                 match self {
                     Body::Empty => {}
                     Body::Raw(d) => v.field(&Field::new("data", 0, d.len(), Value::Bytes(d))),
-                    Body::Malformed { error, raw } => {
+                    // The error is the layer's `error` (Message::describe).
+                    Body::Malformed { raw, .. } => {
                         v.field(&Field::new("data", 0, raw.len(), Value::Bytes(raw)));
-                        v.field(&Field::derived("error", Value::Display(error)));
                     }
                     $(Body::$var { body, trailing } => {
                         body.describe(v);
@@ -456,11 +456,7 @@ macro_rules! dispatch {
                             let at = body.buffer_len();
                             v.field(&Field::new("trailing", at, trailing.len(), Value::Bytes(trailing)));
                         }
-                        if let Some(e) = self.problem() {
-                            if let ErrorKind::Trailing { .. } = e.kind {
-                                v.field(&Field::derived("error", Value::Display(&TrailingText(trailing.len()))));
-                            }
-                        }
+
                     })*
                 }
             }
@@ -489,14 +485,6 @@ impl fmt::Write for Probe {
             return Err(fmt::Error);
         }
         Ok(())
-    }
-}
-
-struct TrailingText(usize);
-
-impl fmt::Display for TrailingText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} unexpected trailing bytes", self.0)
     }
 }
 

@@ -17,7 +17,7 @@
 use core::fmt;
 
 use crate::binding::Integrity;
-use crate::describe::{Describe, Field, Shifted, Value, Visitor};
+use crate::describe::{Describe, Field, Value, Visitor};
 use crate::error::{need, Error, Layer, Result};
 use crate::macros::open_enum;
 
@@ -365,12 +365,9 @@ impl Describe for Message<'_> {
             ),
             None => v.field(&Field::derived("completion_code", Value::Null)),
         }
-        self.body.describe(
-            h,
-            &mut Shifted {
-                inner: v,
-                base: h.data_offset(),
-            },
-        );
+        let base = h.data_offset();
+        let len = self.buffer_len().saturating_sub(base);
+        crate::describe::body(v, base, len, |v| self.body.describe(h, v));
+        crate::describe::error(v, self.problem());
     }
 }

@@ -938,7 +938,16 @@ impl<'a> PldmRepr<'a> for PlatformEventMessageRequest<'a> {
         show::uint(v, "tid", 1, 1, self.tid.into());
         let c = self.event.class();
         show::hex(v, "event_class", 2, 1, c.value().into(), c.name());
-        self.event.describe(v, 3);
+        // Decoded eventData gets its own JSON object: its fields repeat the
+        // message's (formatVersion of a pldmMessagePollEvent, DSP0248
+        // Table 16). Undecoded it is the `event_data` byte string.
+        if matches!(self.event, EventData::Raw { .. }) {
+            self.event.describe(v, 3);
+        } else {
+            v.begin("event_data", Group::Inline, 3, self.event.buffer_len());
+            self.event.describe(v, 3);
+            v.end();
+        }
     }
 }
 

@@ -293,12 +293,17 @@ impl Describe for Message<'_> {
             2,
             Value::Uint(self.length.into()),
         ));
-        v.field(&Field::new(
-            "encrypted_data",
-            field::PAYLOAD,
-            self.encrypted_data.len(),
-            Value::Bytes(self.encrypted_data),
-        ));
+        // The encrypted application data is the body (DSP0277: opaque
+        // without the session keys); the MAC follows it.
+        let data = self.encrypted_data;
+        crate::describe::body(v, field::PAYLOAD, data.len(), |v| {
+            v.field(&Field::new(
+                "encrypted_data",
+                0,
+                data.len(),
+                Value::Bytes(data),
+            ))
+        });
         if !self.mac.is_empty() {
             v.field(&Field::new(
                 "mac",
@@ -315,9 +320,7 @@ impl Describe for Message<'_> {
                 Value::Bytes(self.trailing),
             ));
         }
-        if let Some(e) = self.error {
-            v.field(&Field::derived("error", Value::Display(&e)));
-        }
+        crate::describe::error(v, self.problem());
     }
 }
 

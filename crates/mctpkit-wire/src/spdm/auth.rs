@@ -415,7 +415,7 @@ impl Part for GetMeasurements<'_> {
 }
 
 open_enum! {
-    /// DMTFSpecMeasurementValueType bits [6:0] (DSP0274 Table "DMTF measurement specification format").
+    /// DMTFSpecMeasurementValueType bits \[6:0\] (DSP0274 Table "DMTF measurement specification format").
     pub enum DmtfMeasurementType: u8 {
         ImmutableRom = 0 => "Immutable ROM",
         MutableFirmware = 1 => "Mutable firmware",

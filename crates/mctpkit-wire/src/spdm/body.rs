@@ -252,7 +252,7 @@ impl<'a> Body<'a> {
             Body::NeedsContext { reason, raw } => {
                 write!(out, " ({} bytes raw: {reason})", raw.len())
             }
-            Body::Malformed { error, .. } => write!(out, " !! malformed: {}", error.kind),
+            Body::Malformed { error, .. } => write!(out, " !! malformed: {}", error.kind.brief()),
             b => match b.part() {
                 Some(p) => p.summary(h, out),
                 None => Ok(()),
@@ -270,10 +270,8 @@ impl<'a> Body<'a> {
                 w.bytes("body", raw);
                 w.derived("undecoded_reason", Value::Str(reason), None);
             }
-            Body::Malformed { error, raw } => {
-                w.bytes("body", raw);
-                w.derived("error", Value::Display(error), None);
-            }
+            // The error is the layer's `error` (Message::describe).
+            Body::Malformed { raw, .. } => w.bytes("body", raw),
             b => {
                 if let Some(p) = b.part() {
                     p.describe(h, &mut w);

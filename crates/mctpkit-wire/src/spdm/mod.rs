@@ -28,7 +28,7 @@
 use core::fmt;
 
 use crate::binding::Integrity;
-use crate::describe::{Describe, Field, Shifted, Value, Visitor};
+use crate::describe::{Describe, Field, Value, Visitor};
 use crate::error::{need, Error, ErrorKind, Layer, Result};
 use crate::macros::open_enum;
 
@@ -601,13 +601,8 @@ impl Describe for Message<'_> {
             &Field::new(p2, field::PARAM2, 1, Value::hex8(h.param2))
                 .meaning(param_meaning(h.code, 2, h.param2)),
         );
-        self.body.describe(
-            h,
-            &mut Shifted {
-                inner: v,
-                base: field::BODY,
-            },
-        );
+        let len = self.body.buffer_len(h);
+        crate::describe::body(v, field::BODY, len, |v| self.body.describe(h, v));
         if !self.trailing.is_empty() {
             let off = field::BODY + self.body.buffer_len(h);
             v.field(&Field::new(
@@ -617,5 +612,6 @@ impl Describe for Message<'_> {
                 Value::Bytes(self.trailing),
             ));
         }
+        crate::describe::error(v, self.problem());
     }
 }

@@ -53,7 +53,13 @@ impl Visitor for Collect {
         self.lines.push(s);
     }
     fn begin(&mut self, name: &'static str, g: Group, _: usize, _: usize) {
-        self.path.push(if g == Group::ListItem { "" } else { name });
+        // The message body ([`Group::Inline`]) is not part of the paths.
+        self.path
+            .push(if matches!(g, Group::ListItem | Group::Inline) {
+                ""
+            } else {
+                name
+            });
     }
     fn end(&mut self) {
         self.path.pop();

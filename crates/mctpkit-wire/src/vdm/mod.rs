@@ -64,7 +64,7 @@
 use core::fmt;
 
 use crate::binding::Integrity;
-use crate::describe::{Describe, Field, HexBytes, Shifted, Value, Visitor};
+use crate::describe::{Describe, Field, HexBytes, Value, Visitor};
 use crate::error::{need, Error, Layer, Result};
 use crate::mctp::{MessageType, TypeByte};
 
@@ -458,20 +458,20 @@ impl Describe for Message<'_> {
             }),
         ));
         let base = h.buffer_len();
-        match self.decoder {
-            Some(d) => {
-                v.field(&Field::derived("decoder", Value::Str(d.name())));
-                d.describe(&self.as_payload(), &mut Shifted { inner: v, base });
-            }
-            None => {
-                v.field(&Field::derived("decoder", Value::Null));
-                v.field(&Field::new(
-                    "payload",
-                    base,
-                    self.payload.len(),
-                    Value::Bytes(self.payload),
-                ));
-            }
-        }
+        v.field(&Field::derived(
+            "decoder",
+            self.decoder.map_or(Value::Null, |d| Value::Str(d.name())),
+        ));
+        // The vendor's payload is the body, decoded or not.
+        crate::describe::body(v, base, self.payload.len(), |v| match self.decoder {
+            Some(d) => d.describe(&self.as_payload(), v),
+            None => v.field(&Field::new(
+                "payload",
+                0,
+                self.payload.len(),
+                Value::Bytes(self.payload),
+            )),
+        });
+        crate::describe::error(v, self.problem());
     }
 }

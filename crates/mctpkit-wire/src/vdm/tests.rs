@@ -77,7 +77,9 @@ fn pci_header_both_ways() {
             "pci_vendor_id@1=0x8086 (Intel)",
             "direction@0=unknown",
             "decoder@0=-",
-            "payload@3=aa bb"
+            "body {",
+            "payload@3=aa bb",
+            "}"
         ]
     );
     let built = VdmBuilder::pci(0x8086).body(&[0xaa, 0xbb]).to_vec();
@@ -159,11 +161,13 @@ fn cerberus_get_digest_request() {
         fields(&m)[3..],
         [
             "decoder@0=Cerberus",
+            "body {",
             "rq@3=0 (Cerberus command set)",
             "crypt@3=0",
             "command@4=0x81 (Get Digest)",
             "slot@5=0",
             "key_exchange@6=0x01 (ECDH)",
+            "}",
         ]
     );
     assert_eq!(m.problem(), None);
@@ -185,7 +189,8 @@ fn cerberus_get_digest_response() {
     );
     assert_eq!(m.problem(), None);
     let f = fields(&m);
-    assert!(f.last().unwrap().starts_with("digests@7=11 11"));
+    assert_eq!(f.last().unwrap(), "}", "the body closes the walk");
+    assert!(f[f.len() - 2].starts_with("digests@7=11 11"));
 }
 
 #[test]
@@ -471,7 +476,7 @@ fn registry_with_a_test_decoder() {
     assert_eq!(summary(&m), "VDM IANA 51966 Echo seq=7");
     assert_eq!(
         fields(&m)[3..],
-        ["decoder@0=Echo", "seq@5=7", "text@6=68 69"]
+        ["decoder@0=Echo", "body {", "seq@5=7", "text@6=68 69", "}"]
     );
     let rs = m.with_direction(Direction::Response);
     assert_eq!(m.pairing().unwrap().key, rs.pairing().unwrap().key);

@@ -520,11 +520,20 @@ impl<'a> Descriptor<'a> {
                 Value::Bytes(rest),
             ));
         } else {
+            // A numeric ID (PCI vendor ID, IANA number...) is a number, in
+            // JSON too; UUIDs, strings and other data are text.
+            let value = match self.numeric_id() {
+                Some((value, n)) => Value::Hex {
+                    value,
+                    digits: (n * 2) as u8,
+                },
+                None => Value::Display(self),
+            };
             v.field(&Field::new(
                 "descriptor_data",
                 at + 4,
                 self.data.len(),
-                Value::Display(self),
+                value,
             ));
         }
         v.end();
@@ -536,7 +545,6 @@ impl fmt::Display for Descriptor<'_> {
     /// model strings as text, vendor-defined as `title: data`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.data;
-        let fixed = self.descriptor_type.fixed_len();
         match (self.descriptor_type, d.len()) {
             (DescriptorType::Uuid, 16) => {
                 let mut u = [0u8; 16];
@@ -559,15 +567,28 @@ impl fmt::Display for Descriptor<'_> {
                 }
                 None => hex(f, d),
             },
-            (_, n @ (1 | 2 | 4)) if fixed == Some(n) => {
-                let mut v = 0u64;
-                for (i, b) in d.iter().enumerate() {
-                    v |= u64::from(*b) << (8 * i);
-                }
-                write!(f, "0x{v:0w$x}", w = n * 2)
-            }
-            _ => hex(f, d),
+            _ => match self.numeric_id() {
+                Some((v, n)) => write!(f, "0x{v:0w$x}", w = n * 2),
+                None => hex(f, d),
+            },
         }
+    }
+}
+
+impl Descriptor<'_> {
+    /// A fixed-length 1-, 2- or 4-byte descriptor (PCI vendor/device IDs,
+    /// IANA enterprise ID...) as a little-endian number and its byte count.
+    fn numeric_id(&self) -> Option<(u64, usize)> {
+        let n = self.data.len();
+        if !matches!(n, 1 | 2 | 4) || self.descriptor_type.fixed_len() != Some(n) {
+            return None;
+        }
+        let v = self
+            .data
+            .iter()
+            .enumerate()
+            .fold(0u64, |v, (i, b)| v | u64::from(*b) << (8 * i));
+        Some((v, n))
     }
 }
 
