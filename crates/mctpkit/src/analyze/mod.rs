@@ -27,8 +27,12 @@
 //!   mctp-estack restart the same way).
 //! * A message larger than [`AnalyzerOptions::max_message_size`] is dropped
 //!   ([`FindingKind::Oversize`]), so memory stays bounded.
-//! * At most [`AnalyzerOptions::max_reassemblies`] messages are built at
-//!   once ([`FindingKind::ReassemblyLimit`] beyond that).
+//! * A partial message older than [`AnalyzerOptions::reassembly_timeout_ns`]
+//!   is dropped ([`FindingKind::ReassemblyTimeout`]); when
+//!   [`AnalyzerOptions::max_reassemblies`] messages (or
+//!   [`AnalyzerOptions::max_reassembly_bytes`]) are being built, the oldest
+//!   is dropped to make room ([`FindingKind::ReassemblyLimit`]), so a new
+//!   message is never refused (see `streams.rs`).
 //! * Packets with a header version other than 1 are not interpreted (as in
 //!   Linux and Wireshark); dissector problems become findings.
 //!
@@ -71,17 +75,28 @@
 //! PLDM completion code, SPDM ERROR, NVMe-MI status, CXL return code) is a
 //! [`FindingKind::ErrorCompletion`] (see [`family::error_completion`]).
 //!
+//! Conversations are bounded and aged too (`conversations.rs`): a request
+//! pending longer than the tag timeout is reported as a
+//! [`FindingKind::NoResponse`] when the analyser ages its state (once per
+//! second of capture time, or on [`Analyzer::handle_timeout`]); at most
+//! [`AnalyzerOptions::max_conversations`] are kept (least recently used
+//! evicted, [`FindingKind::StateEvicted`] when a context is lost), and
+//! idle ones are forgotten after
+//! [`AnalyzerOptions::conversation_timeout_ns`].
+//!
 //! PLDM GetPDR multipart transfers are reassembled per conversation and
 //! decoded as a whole record ([`PdrTransfer`], on the completing response's
 //! [`MessageEvent::multipart`]); a bad transfer CRC is a
 //! [`FindingKind::Multipart`] finding.
 
+mod conversations;
 mod envelope;
 pub mod family;
 pub mod filter;
 mod finding;
 mod multipart;
 pub mod stats;
+mod streams;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -89,7 +104,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use mctpkit_wire::binding::BindingKind;
 use mctpkit_wire::control;
 use mctpkit_wire::mctp::{self, MessageType, TypeByte};
-use mctpkit_wire::message::{self, Message, Pairing};
+use mctpkit_wire::message::{Message, Pairing};
 use mctpkit_wire::nvme_mi;
 use mctpkit_wire::Error;
 
@@ -103,19 +118,42 @@ pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
 pub use multipart::PdrTransfer;
 pub use stats::Stats;
 
-/// Settings of an [`Analyzer`].
+use conversations::{conv_key, Conversations};
+use streams::{stream_key, Building, Stream, Streams};
+
+/// Settings of an [`Analyzer`]. Together they bound the analyser's memory
+/// whatever the input: at most `max_reassemblies` partial messages holding
+/// at most `max_reassembly_bytes` (plus one message of `max_message_size`),
+/// at most `max_conversations` conversations of 8 pending requests and one
+/// multipart PDR (≤ 65,545 bytes) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnalyzerOptions {
     /// Largest message (type byte included) reassembled; larger ones are
     /// dropped with a finding. Default 64 KiB, the Linux and libmctp limit.
     pub max_message_size: usize,
     /// Age after which a pending request's tag counts as expired: reusing it
-    /// is then not a tag-reuse finding. Default 6 s (Linux, libmctp).
+    /// is then not a tag-reuse finding, and the request is dropped as
+    /// unanswered ([`FindingKind::NoResponse`]). Default 6 s (Linux, libmctp).
     pub tag_timeout_ns: u64,
-    /// Most messages reassembled at once (all streams together); a SOM
-    /// beyond it is dropped with a [`FindingKind::ReassemblyLimit`]. With
-    /// `max_message_size` this bounds the analyser's memory. Default 1024.
+    /// Most streams with a message in progress at once; when full, the
+    /// oldest partial message is dropped ([`FindingKind::ReassemblyLimit`])
+    /// to make room, so a new message is never refused. Default 1024.
     pub max_reassemblies: usize,
+    /// Most bytes held by partial messages; beyond it the oldest are
+    /// dropped as for `max_reassemblies`. Default 16 MiB.
+    pub max_reassembly_bytes: usize,
+    /// Age (from its SOM) after which a partial message is dropped
+    /// ([`FindingKind::ReassemblyTimeout`]). Default 6 s, the Linux key
+    /// lifetime and mctp-estack's reassembly timeout (DSP0236 §8.8 names
+    /// none; mctp-core.md §5).
+    pub reassembly_timeout_ns: u64,
+    /// Most conversations (requester, responder) tracked; a new one evicts
+    /// the least recently used. Default 1024.
+    pub max_conversations: usize,
+    /// A conversation with nothing pending and no message for this long is
+    /// forgotten (with a [`FindingKind::StateEvicted`] if it held an SPDM /
+    /// CXL context or a multipart transfer). Default 300 s.
+    pub conversation_timeout_ns: u64,
 }
 
 impl Default for AnalyzerOptions {
@@ -124,6 +162,10 @@ impl Default for AnalyzerOptions {
             max_message_size: 64 * 1024,
             tag_timeout_ns: 6_000_000_000,
             max_reassemblies: 1024,
+            max_reassembly_bytes: 16 << 20,
+            reassembly_timeout_ns: 6_000_000_000,
+            max_conversations: 1024,
+            conversation_timeout_ns: 300_000_000_000,
         }
     }
 }
@@ -251,7 +293,7 @@ fn control_info(msg: &[u8]) -> Option<ControlInfo> {
 
 /// A cheap multiplicative hasher for the small integer keys used here.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -270,48 +312,18 @@ impl Hasher for KeyHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
-
-/// Stream key: src, dst, TO, tag packed into 20 bits.
-fn stream_key(src: u8, dst: u8, to: bool, tag: u8) -> u32 {
-    (u32::from(src) << 12) | (u32::from(dst) << 4) | (u32::from(to) << 3) | u32::from(tag & 7)
-}
-
-/// A message being reassembled.
-#[derive(Debug)]
-struct Building {
-    buf: Vec<u8>,
-    next_seq: u8,
-    packets: u32,
-    first_index: usize,
-    first_ts: Option<Timestamp>,
-    type_byte: Option<TypeByte>,
-    command: Option<u8>,
-}
-
-#[derive(Debug, Default)]
-enum Stream {
-    #[default]
-    Idle,
-    Building(Building),
-    /// Skipping the rest of a message already reported (gap, missing SOM,
-    /// oversize) until its EOM.
-    Discarding {
-        type_byte: Option<TypeByte>,
-        command: Option<u8>,
-    },
-}
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 #[derive(Debug, Clone, Copy)]
-struct Pending {
-    index: usize,
-    last_ts: Option<Timestamp>,
+pub(crate) struct Pending {
+    pub(crate) index: usize,
+    pub(crate) last_ts: Option<Timestamp>,
     control: Option<ControlInfo>,
-    addr: StreamAddr,
-    msg_type: Option<MessageType>,
+    pub(crate) addr: StreamAddr,
+    pub(crate) msg_type: Option<MessageType>,
     /// The family key; `None` when the family can't pair (undecoded, secured).
     pairing: Option<Pairing>,
-    command: Option<CommandKey>,
+    pub(crate) command: Option<CommandKey>,
     /// What an NVMe-MI response needs from this request.
     nvme_mi: Option<nvme_mi::RequestContext>,
     /// Hash of the request bytes, to tell a retry from a new request.
@@ -319,33 +331,18 @@ struct Pending {
     retries: u32,
 }
 
-/// One requester talking to one responder: the pending request per tag
-/// and what earlier messages told later ones.
-#[derive(Debug, Default)]
-struct Conversation {
-    ctx: message::Context,
-    pending: [Option<Pending>; 8],
-    /// A GetPDR multipart transfer being reassembled.
-    pdr: multipart::Reassembly,
-}
-
-/// Conversation key: requester and responder EID.
-fn conv_key(requester: u8, responder: u8) -> u16 {
-    (u16::from(requester) << 8) | u16::from(responder)
-}
-
-/// Buffers kept for reuse; more than this are freed.
-const POOL_MAX: usize = 64;
+/// Capture time between two sweeps of the conversation table (the
+/// timeouts are seconds; ageing to the second is enough).
+const SWEEP_INTERVAL_NS: i128 = 1_000_000_000;
 
 /// The analyser. See the [module documentation](self).
 #[derive(Debug)]
 pub struct Analyzer {
     opts: AnalyzerOptions,
-    streams: FastMap<u32, Stream>,
-    /// Streams in the `Building` state.
-    active: usize,
-    conversations: FastMap<u16, Conversation>,
-    pool: Vec<Vec<u8>>,
+    streams: Streams,
+    conversations: Conversations,
+    /// Capture time (ns) at or after which the conversations are swept.
+    next_sweep_ns: i128,
     counters: Counters,
 }
 
@@ -356,13 +353,13 @@ impl Default for Analyzer {
 }
 
 /// Counts findings as they pass to the caller's sink.
-struct Counting<'s, S: Sink + ?Sized> {
+pub(crate) struct Counting<'s, S: Sink + ?Sized> {
     sink: &'s mut S,
     counters: &'s mut Counters,
 }
 
 impl<S: Sink + ?Sized> Counting<'_, S> {
-    fn finding(&mut self, f: &Finding) {
+    pub(crate) fn finding(&mut self, f: &Finding) {
         self.counters.findings += 1;
         self.sink.finding(f);
     }
@@ -378,10 +375,9 @@ impl Analyzer {
     pub fn new(opts: AnalyzerOptions) -> Self {
         Analyzer {
             opts,
-            streams: FastMap::default(),
-            active: 0,
-            conversations: FastMap::default(),
-            pool: Vec::new(),
+            streams: Streams::default(),
+            conversations: Conversations::default(),
+            next_sweep_ns: i128::MIN,
             counters: Counters::default(),
         }
     }
@@ -411,6 +407,24 @@ impl Analyzer {
         sink: &mut S,
     ) {
         self.push_inner(index, ts, binding, data, data.len(), sink);
+    }
+
+    /// Age the analyser's state to time `now` without a packet: drop the
+    /// partial messages older than the reassembly timeout, the requests
+    /// older than the tag timeout and the idle conversations, each with its
+    /// finding (numbered after the last packet pushed). For a live monitor,
+    /// whose capture may go quiet: call it with the wall time now and then.
+    /// Packets pushed later must not be older than `now`.
+    pub fn handle_timeout<S: Sink + ?Sized>(&mut self, now: Timestamp, sink: &mut S) {
+        let index = usize::try_from(self.counters.packets).unwrap_or(usize::MAX);
+        let mut out = Counting {
+            sink,
+            counters: &mut self.counters,
+        };
+        self.next_sweep_ns = now.as_nanos() + SWEEP_INTERVAL_NS;
+        self.conversations.sweep(now, index, &self.opts, &mut out);
+        self.streams
+            .make_room(Some(now), false, index, &self.opts, &mut out);
     }
 
     /// Report a record the capture reader could not read.
@@ -455,9 +469,11 @@ impl Analyzer {
                     payload,
                 )
             }
-            Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
+            Some(r) => match self.streams.get(stream_key(r.src, r.dst, r.to, r.tag)) {
                 Some(Stream::Building(b)) => (b.type_byte, b.command, &b.buf[..]),
-                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command, &[][..]),
+                Some(Stream::Discarding {
+                    type_byte, command, ..
+                }) => (*type_byte, *command, &[][..]),
                 _ => (None, None, &[][..]),
             },
             None => (None, None, &[][..]),
@@ -475,6 +491,16 @@ impl Analyzer {
             sink,
             counters: &mut self.counters,
         };
+        if let Some(now) = ts {
+            let t = now.as_nanos();
+            // Due, or the clock went back (a merged or restarted capture).
+            if t >= self.next_sweep_ns || t < self.next_sweep_ns - 2 * SWEEP_INTERVAL_NS {
+                self.next_sweep_ns = t + SWEEP_INTERVAL_NS;
+                self.conversations.sweep(now, index, &self.opts, &mut out);
+                self.streams
+                    .make_room(ts, false, index, &self.opts, &mut out);
+            }
+        }
         if orig_len > data.len() {
             let mut f = Finding::new(
                 FindingKind::Truncated,
@@ -514,10 +540,13 @@ impl Analyzer {
             tag: r.tag,
         };
         let max = self.opts.max_message_size;
-        let state = std::mem::take(self.streams.entry(key).or_default());
-        if matches!(state, Stream::Building(_)) {
-            self.active = self.active.saturating_sub(1);
+        if !r.eom && (r.som || !self.streams.contains(key)) {
+            // A stream entry may be created: age the table and make room.
+            let need_slot = !self.streams.contains(key);
+            self.streams
+                .make_room(ts, need_slot, index, &self.opts, &mut out);
         }
+        let state = self.streams.take(key);
 
         let finding = |kind, detail, related: Option<usize>, tb: Option<TypeByte>| {
             let mut f = Finding::new(kind, index, ts, detail);
@@ -538,7 +567,7 @@ impl Analyzer {
                     Some(b.first_index),
                     b.type_byte,
                 ));
-                recycle(&mut self.pool, b.buf);
+                self.streams.release(b.buf);
             }
             if payload.len() > max {
                 out.finding(&finding(
@@ -551,11 +580,15 @@ impl Analyzer {
                     type_byte,
                 ));
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
+                    let serial = self.streams.enqueue(key);
+                    self.streams.put(
                         key,
-                        Stream::Discarding { type_byte, command },
+                        Stream::Discarding {
+                            type_byte,
+                            command,
+                            serial,
+                            since: ts,
+                        },
                     );
                 }
                 return;
@@ -598,28 +631,9 @@ impl Analyzer {
                 );
                 return;
             }
-            if self.active >= self.opts.max_reassemblies {
-                out.finding(&finding(
-                    FindingKind::ReassemblyLimit,
-                    Detail::ReassemblyLimit {
-                        max: self.opts.max_reassemblies,
-                    },
-                    Some(index),
-                    type_byte,
-                ));
-                set(
-                    &mut self.streams,
-                    &mut self.active,
-                    key,
-                    Stream::Discarding { type_byte, command },
-                );
-                return;
-            }
-            let mut buf = self.pool.pop().unwrap_or_default();
-            buf.extend_from_slice(payload);
-            set(
-                &mut self.streams,
-                &mut self.active,
+            let buf = self.streams.buffer(payload);
+            let serial = self.streams.enqueue(key);
+            self.streams.put(
                 key,
                 Stream::Building(Building {
                     buf,
@@ -629,6 +643,7 @@ impl Analyzer {
                     first_ts: ts,
                     type_byte,
                     command,
+                    serial,
                 }),
             );
             return;
@@ -646,25 +661,21 @@ impl Analyzer {
                     None,
                 ));
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
+                    let serial = self.streams.enqueue(key);
+                    self.streams.put(
                         key,
                         Stream::Discarding {
                             type_byte: None,
                             command: None,
+                            serial,
+                            since: ts,
                         },
                     );
                 }
             }
-            Stream::Discarding { type_byte, command } => {
+            s @ Stream::Discarding { .. } => {
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
-                        key,
-                        Stream::Discarding { type_byte, command },
-                    );
+                    self.streams.put(key, s);
                 }
             }
             Stream::Building(mut b) => {
@@ -691,16 +702,11 @@ impl Analyzer {
                         b.type_byte,
                     ));
                 } else {
-                    b.buf.extend_from_slice(payload);
+                    self.streams.append(&mut b.buf, payload);
                     b.packets += 1;
                     b.next_seq = (b.next_seq + 1) & 3;
                     if !r.eom {
-                        set(
-                            &mut self.streams,
-                            &mut self.active,
-                            key,
-                            Stream::Building(b),
-                        );
+                        self.streams.put(key, Stream::Building(b));
                         return;
                     }
                     let env = Envelope {
@@ -724,18 +730,23 @@ impl Analyzer {
                         &b.buf,
                         None,
                     );
-                    recycle(&mut self.pool, b.buf);
+                    self.streams.release(b.buf);
                     return;
                 }
-                // Gap or oversize: the message is dropped.
-                let (type_byte, command) = (b.type_byte, b.command);
-                recycle(&mut self.pool, b.buf);
+                // Gap or oversize: the message is dropped; its queue entry
+                // (same serial) stays valid for the rest of it.
+                let (type_byte, command, serial, since) =
+                    (b.type_byte, b.command, b.serial, b.first_ts);
+                self.streams.release(b.buf);
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
+                    self.streams.put(
                         key,
-                        Stream::Discarding { type_byte, command },
+                        Stream::Discarding {
+                            type_byte,
+                            command,
+                            serial,
+                            since,
+                        },
                     );
                 }
             }
@@ -748,31 +759,23 @@ impl Analyzer {
     /// analyser is then empty and may be reused.
     pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
         let mut findings = Vec::new();
-        self.active = 0;
-        for (key, stream) in self.streams.drain() {
-            if let Stream::Building(b) = stream {
-                let mut f = Finding::new(
-                    FindingKind::Incomplete,
-                    b.first_index,
-                    b.first_ts,
-                    Detail::Incomplete {
-                        packets: b.packets,
-                        bytes: b.buf.len(),
-                    },
-                );
-                f.related_index = Some(b.first_index);
-                f.addr = Some(StreamAddr {
-                    src: (key >> 12) as u8,
-                    dst: (key >> 4) as u8,
-                    to: key & 8 != 0,
-                    tag: (key & 7) as u8,
-                });
-                f.msg_type = b.type_byte.map(|t| t.msg_type);
-                findings.push(f);
-                recycle(&mut self.pool, b.buf);
-            }
+        for (key, b) in self.streams.drain() {
+            let mut f = Finding::new(
+                FindingKind::Incomplete,
+                b.first_index,
+                b.first_ts,
+                Detail::Incomplete {
+                    packets: b.packets,
+                    bytes: b.buf.len(),
+                },
+            );
+            f.related_index = Some(b.first_index);
+            f.addr = Some(streams::stream_addr(key));
+            f.msg_type = b.type_byte.map(|t| t.msg_type);
+            findings.push(f);
+            self.streams.release(b.buf);
         }
-        for (_, conv) in self.conversations.drain() {
+        for conv in self.conversations.drain() {
             for p in conv.pending.into_iter().flatten() {
                 let mut f = Finding::new(
                     FindingKind::NoResponse,
@@ -796,23 +799,6 @@ impl Analyzer {
             self.counters.findings += 1;
             sink.finding(f);
         }
-    }
-}
-
-/// Put a stream's state back (the slot exists: `push_inner` took it out).
-fn set(streams: &mut FastMap<u32, Stream>, active: &mut usize, key: u32, s: Stream) {
-    if let Some(slot) = streams.get_mut(&key) {
-        if matches!(s, Stream::Building(_)) {
-            *active += 1;
-        }
-        *slot = s;
-    }
-}
-
-fn recycle(pool: &mut Vec<Vec<u8>>, mut buf: Vec<u8>) {
-    if pool.len() < POOL_MAX {
-        buf.clear();
-        pool.push(buf);
     }
 }
 
@@ -844,12 +830,6 @@ fn can_pair(m: &Message<'_>) -> bool {
     )
 }
 
-fn has_pending(convs: &FastMap<u16, Conversation>, key: u16, tag: u8) -> bool {
-    convs
-        .get(&key)
-        .is_some_and(|c| c.pending[usize::from(tag & 7)].is_some())
-}
-
 /// Decode with the conversation's context, match requests and responses by
 /// (requester, responder, tag) and the family's pairing key, report
 /// retries, error completions and multipart transfers, then hand the
@@ -857,7 +837,7 @@ fn has_pending(convs: &FastMap<u16, Conversation>, key: u16, tag: u8) -> bool {
 /// message (its problems are already reported); `None` for a reassembled
 /// message, decoded here.
 fn complete<S: Sink + ?Sized>(
-    convs: &mut FastMap<u16, Conversation>,
+    convs: &mut Conversations,
     opts: &AnalyzerOptions,
     out: &mut Counting<'_, S>,
     env: Envelope,
@@ -891,25 +871,26 @@ fn complete<S: Sink + ?Sized>(
         env.msg_type(),
         Some(MessageType::Spdm | MessageType::CxlFmApi | MessageType::CxlCci)
     );
+    let at = env.last_ts;
     let mut conv = if env.to || needs_ctx {
-        Some(convs.entry(key).or_default())
+        Some(convs.open(key, at, env.first_index, opts, out))
     } else {
-        convs.get_mut(&key)
+        convs.get_mut(key, at)
     };
     if !env.to && conv.as_ref().is_none_or(|c| c.pending[tag].is_none()) {
         // Not answering a request sent to us: maybe one sent to the
         // broadcast or null EID (rare; more lookups only then).
         for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
             let k = conv_key(env.dst, alt);
-            if has_pending(convs, k, env.tag) {
+            if convs.has_pending(k, env.tag) {
                 key = k;
                 break;
             }
         }
         conv = if needs_ctx {
-            Some(convs.entry(key).or_default())
+            Some(convs.open(key, at, env.first_index, opts, out))
         } else {
-            convs.get_mut(&key)
+            convs.get_mut(key, at)
         };
     }
 
@@ -1063,13 +1044,25 @@ fn complete<S: Sink + ?Sized>(
                     });
                     command_key = p.command.or_else(|| msg.and_then(CommandKey::of));
                     if let Some(m @ Message::Pldm(_)) = msg {
-                        if let Some(done) = conv.pdr.observe_response(p.index, m) {
-                            if let Some(d) = done.finding_detail() {
-                                let mut f = mk(FindingKind::Multipart, d, Some(done.first_index));
+                        match conv.pdr.observe_response(p.index, m) {
+                            Ok(Some(done)) => {
+                                if let Some(d) = done.finding_detail() {
+                                    let mut f =
+                                        mk(FindingKind::Multipart, d, Some(done.first_index));
+                                    f.command = command_key;
+                                    out.finding(&f);
+                                }
+                                multipart = Some(done);
+                            }
+                            Ok(None) => {}
+                            Err(first) => {
+                                let d = Detail::MultipartOversize {
+                                    max: multipart::MAX_PDR_BYTES,
+                                };
+                                let mut f = mk(FindingKind::Multipart, d, Some(first));
                                 f.command = command_key;
                                 out.finding(&f);
                             }
-                            multipart = Some(done);
                         }
                     }
                 } else {
@@ -1117,6 +1110,7 @@ fn complete<S: Sink + ?Sized>(
         }
     }
     out.counters.messages += 1;
+    let completed_multipart = multipart.is_some();
     out.sink.message(&MessageEvent {
         envelope: env,
         bytes,
@@ -1126,4 +1120,9 @@ fn complete<S: Sink + ?Sized>(
         pairing,
         multipart,
     });
+    if completed_multipart {
+        if let Some(c) = convs.get_mut(key, None) {
+            c.pdr.trim();
+        }
+    }
 }
