@@ -1,0 +1,312 @@
+//! The analyser's memory is bounded whatever the input, and a flood of
+//! abandoned messages cannot blind it (issue 11). Each hostile capture is
+//! generated on the fly (`hostile/mod.rs`); the heap high-water mark of the
+//! analysing thread is measured with a counting allocator, and the decode
+//! results are checked. Timings are never asserted.
+
+mod hostile;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use mctpkit::analyze::{
+    Analyzer, AnalyzerOptions, Detail, Finding, FindingKind, MessageEvent, Sink,
+};
+use mctpkit::capture::Timestamp;
+use mctpkit::BindingKind;
+
+/// Counts the live heap bytes and their high-water mark, per thread (the
+/// tests of this file run in parallel threads).
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = LIVE.try_with(|l| {
+            let v = l.get() + layout.size() as isize;
+            l.set(v);
+            let _ = PEAK.try_with(|p| p.set(p.get().max(v)));
+        });
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let _ = LIVE.try_with(|l| l.set(l.get() - layout.size() as isize));
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Heap growth of this thread above its level at the start, at its peak.
+fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(base));
+    let r = f();
+    let peak = PEAK.with(Cell::get);
+    (r, (peak - base).max(0) as usize)
+}
+
+/// What the tests look at; keeps no per-message state (constant memory).
+#[derive(Default)]
+struct Tally {
+    messages: u64,
+    decoded: u64,
+    reassembly_limit: u64,
+    incomplete: u64,
+    no_response: u64,
+    multipart: u64,
+    other_findings: u64,
+    multipart_done: u64,
+}
+
+impl Sink for Tally {
+    fn message(&mut self, m: &MessageEvent<'_>) {
+        self.messages += 1;
+        self.decoded += u64::from(m.message.is_ok());
+        self.multipart_done += u64::from(m.multipart.is_some());
+    }
+    fn finding(&mut self, f: &Finding) {
+        match f.kind {
+            FindingKind::ReassemblyLimit => self.reassembly_limit += 1,
+            FindingKind::Incomplete => self.incomplete += 1,
+            FindingKind::NoResponse => self.no_response += 1,
+            FindingKind::Multipart => self.multipart += 1,
+            _ => self.other_findings += 1,
+        }
+    }
+}
+
+/// Push every packet of `packets`, 1 µs apart, and finish.
+fn analyze(packets: impl Iterator<Item = Vec<u8>>) -> (Tally, usize) {
+    peak_growth(|| {
+        let mut a = Analyzer::default();
+        let mut t = Tally::default();
+        for (i, p) in packets.enumerate() {
+            let ns = 1_700_000_000_000_000_000i64 + i as i64 * 1000;
+            let ts = Timestamp {
+                secs: ns / 1_000_000_000,
+                nanos: (ns % 1_000_000_000) as u32,
+            };
+            a.push_packet(i + 1, Some(ts), BindingKind::None, &p, &mut t);
+        }
+        a.finish(&mut t);
+        t
+    })
+}
+
+const MIB: usize = 1 << 20;
+
+/// 1,024 abandoned SOMs fill the reassembly table; the 100 ordinary
+/// two-packet messages after them all decode: the first evicts the oldest
+/// abandoned one, and each completed message frees its slot for the next
+/// (before issue 11: 0 of 100, all refused as `reassembly-limit`).
+#[test]
+fn som_flood_does_not_blind_the_analyser() {
+    let (t, peak) = analyze(hostile::som_flood(1024, 100));
+    eprintln!("SOM flood: peak heap growth {peak} B");
+    assert_eq!(t.messages, 100);
+    assert_eq!(t.decoded, 100);
+    assert_eq!(t.reassembly_limit, 1);
+    // The 1,023 flood SOMs left are reported at the end.
+    assert_eq!(t.incomplete, 1023);
+    assert!(peak < 4 * MIB, "peak heap growth {peak} B");
+}
+
+/// Distinct never-completed messages: memory stays flat as the input
+/// grows tenfold (100 k to 1 M packets), under a few MiB.
+#[test]
+fn never_completed_messages_keep_memory_flat() {
+    let (small, peak_small) = analyze(hostile::never_completed(100_000));
+    let (big, peak_big) = analyze(hostile::never_completed(1_000_000));
+    eprintln!("never completed: peak heap growth {peak_small} B at 100 k, {peak_big} B at 1 M");
+    assert_eq!(small.reassembly_limit, 100_000 - 1024);
+    assert_eq!(big.reassembly_limit, 1_000_000 - 1024);
+    assert_eq!((small.incomplete, big.incomplete), (1024, 1024));
+    assert_eq!(big.messages, 0);
+    assert!(peak_big < 8 * MIB, "1 M: peak heap growth {peak_big} B");
+    assert!(
+        peak_big <= peak_small + peak_small / 4,
+        "not flat: {peak_small} B at 100 k, {peak_big} B at 1 M"
+    );
+}
+
+/// A million requests that are never answered: every one is reported as
+/// unanswered exactly once (evicted with its conversation, or at the end),
+/// in bounded memory.
+#[test]
+fn unanswered_requests_are_bounded_and_all_reported() {
+    let (t, peak) = analyze(hostile::unanswered(1_000_000));
+    eprintln!("1 M unanswered: peak heap growth {peak} B");
+    assert_eq!(t.messages, 1_000_000);
+    assert_eq!(t.decoded, 1_000_000);
+    assert_eq!(t.no_response, 1_000_000);
+    assert_eq!(t.other_findings, 0);
+    assert!(peak < 8 * MIB, "peak heap growth {peak} B");
+}
+
+/// A GetPDR chain of 2,000 parts of 60 KB (120 MB of record data): the
+/// transfer is dropped with one finding once it outgrows the largest PDR,
+/// every message still decodes and pairs, and memory stays bounded.
+#[test]
+fn huge_pdr_chain_is_bounded() {
+    let (t, peak) = analyze(hostile::pdr_chain(2000, 60_000));
+    eprintln!("GetPDR 2,000 x 60 KB: peak heap growth {peak} B");
+    assert_eq!(t.messages, 4000);
+    assert_eq!(t.decoded, 4000);
+    assert_eq!(t.multipart, 1);
+    assert_eq!(t.multipart_done, 0);
+    assert_eq!(t.other_findings, 0);
+    assert!(peak < 4 * MIB, "peak heap growth {peak} B");
+}
+
+/// The same chain at a normal size completes (the bound is not a stub).
+#[test]
+fn small_pdr_chain_completes() {
+    let (t, _) = analyze(hostile::pdr_chain(3, 20));
+    assert_eq!(t.multipart_done, 1);
+    assert_eq!(
+        t.multipart, 1,
+        "the generator's CRC 0 is wrong: one finding"
+    );
+}
+
+#[derive(Default)]
+struct Log(Vec<Finding>, u64);
+
+impl Sink for Log {
+    fn finding(&mut self, f: &Finding) {
+        self.0.push(f.clone());
+    }
+    fn message(&mut self, _: &MessageEvent<'_>) {
+        self.1 += 1;
+    }
+}
+
+fn at(secs: i64) -> Option<Timestamp> {
+    Some(Timestamp {
+        secs: 1_700_000_000 + secs,
+        nanos: 0,
+    })
+}
+
+/// A partial message older than the reassembly timeout is dropped when the
+/// analyser next ages its state (a later packet, or `handle_timeout`), and
+/// so is a request older than the tag timeout.
+#[test]
+fn partial_messages_and_requests_expire_by_capture_time() {
+    let mut p = Vec::new();
+    let mut a = Analyzer::default();
+    let mut log = Log::default();
+    // A SOM 8 -> 9 that never completes, and an unanswered Get EID 8 -> 10.
+    hostile::packet(
+        9,
+        8,
+        hostile::SOM | hostile::TO,
+        &hostile::vendor_message(64, 0),
+        &mut p,
+    );
+    a.push_packet(1, at(0), BindingKind::None, &p, &mut log);
+    hostile::packet(
+        10,
+        8,
+        hostile::SOM | hostile::EOM | hostile::TO | 1,
+        &[0, 0x81, 2],
+        &mut p,
+    );
+    a.push_packet(2, at(1), BindingKind::None, &p, &mut log);
+    assert!(log.0.is_empty());
+    // 5 s later nothing has expired yet; at 8 s both have.
+    a.handle_timeout(at(5).unwrap(), &mut log);
+    assert!(log.0.is_empty());
+    a.handle_timeout(at(8).unwrap(), &mut log);
+    let kinds: Vec<FindingKind> = log.0.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [FindingKind::NoResponse, FindingKind::ReassemblyTimeout]
+    );
+    assert_eq!(log.0[0].related_index, Some(2));
+    assert_eq!(
+        log.0[0].detail,
+        Detail::RequestExpired {
+            waited_ns: 7_000_000_000
+        }
+    );
+    assert_eq!(log.0[1].related_index, Some(1));
+    // The stream is free again: its EOM now has no message in progress.
+    hostile::packet(9, 8, hostile::EOM | hostile::TO | 0x10, &[1, 2], &mut p);
+    a.push_packet(3, at(9), BindingKind::None, &p, &mut log);
+    assert_eq!(log.0[2].kind, FindingKind::MissingSom);
+    a.finish(&mut log);
+    assert_eq!(log.0.len(), 3, "nothing left at the end");
+}
+
+/// The same ageing driven by packets alone (capture time), with the
+/// reassembly timeout configured.
+#[test]
+fn reassembly_timeout_is_configurable() {
+    let mut p = Vec::new();
+    let mut a = Analyzer::new(AnalyzerOptions {
+        reassembly_timeout_ns: 500_000_000,
+        ..AnalyzerOptions::default()
+    });
+    let mut log = Log::default();
+    hostile::packet(
+        9,
+        8,
+        hostile::SOM | hostile::TO,
+        &hostile::vendor_message(64, 0),
+        &mut p,
+    );
+    a.push_packet(1, at(0), BindingKind::None, &p, &mut log);
+    // A packet 2 s later on another stream ages the table.
+    hostile::packet(
+        9,
+        8,
+        hostile::SOM | hostile::TO | 3,
+        &hostile::vendor_message(64, 0),
+        &mut p,
+    );
+    a.push_packet(2, at(2), BindingKind::None, &p, &mut log);
+    assert_eq!(log.0.len(), 1);
+    assert_eq!(log.0[0].kind, FindingKind::ReassemblyTimeout);
+    assert_eq!(log.0[0].index, 2);
+}
+
+/// A full conversation table evicts the least recently used conversation;
+/// its multipart transfer in progress is reported as lost.
+#[test]
+fn evicted_conversation_reports_lost_state() {
+    let mut a = Analyzer::new(AnalyzerOptions {
+        max_conversations: 1,
+        ..AnalyzerOptions::default()
+    });
+    let mut log = Log::default();
+    // GetPDR first part 8 -> 9 and its Start response: a transfer begins.
+    let chain: Vec<Vec<u8>> = hostile::pdr_chain(3, 20).collect();
+    for (i, p) in chain.iter().take(2).enumerate() {
+        a.push_packet(i + 1, at(0), BindingKind::None, p, &mut log);
+    }
+    assert!(log.0.is_empty());
+    // A request 8 -> 10 needs the only slot.
+    let mut p = Vec::new();
+    hostile::packet(
+        10,
+        8,
+        hostile::SOM | hostile::EOM | hostile::TO | 1,
+        &[0, 0x81, 2],
+        &mut p,
+    );
+    a.push_packet(3, at(0), BindingKind::None, &p, &mut log);
+    assert_eq!(log.0.len(), 1);
+    assert_eq!(log.0[0].kind, FindingKind::StateEvicted);
+    assert_eq!(log.0[0].detail, Detail::ConversationEvicted { max: 1 });
+    // And 8 -> 10's pending request is evicted in turn by 8 -> 9.
+    a.push_packet(4, at(0), BindingKind::None, &chain[2], &mut log);
+    assert_eq!(log.0[1].kind, FindingKind::NoResponse);
+    assert_eq!(log.0[1].related_index, Some(3));
+}
