@@ -310,3 +310,133 @@ fn evicted_conversation_reports_lost_state() {
     assert_eq!(log.0[1].kind, FindingKind::NoResponse);
     assert_eq!(log.0[1].related_index, Some(3));
 }
+
+/// Partial messages are bounded in bytes too: growing ones evict the
+/// oldest others once the budget is exceeded.
+#[test]
+fn reassembly_bytes_are_bounded() {
+    let mut a = Analyzer::new(AnalyzerOptions {
+        max_reassembly_bytes: 1000,
+        ..AnalyzerOptions::default()
+    });
+    let mut log = Log::default();
+    let mut p = Vec::new();
+    let mut index = 0;
+    // Four streams (tags 0..3), each growing by 200 bytes a round.
+    for round in 0..3u8 {
+        for tag in 0..4u8 {
+            let flags = if round == 0 {
+                hostile::SOM
+            } else {
+                (round & 3) << 4
+            } | hostile::TO
+                | tag;
+            hostile::packet(9, 8, flags, &hostile::vendor_message(200, tag), &mut p);
+            index += 1;
+            a.push_packet(index, at(0), BindingKind::None, &p, &mut log);
+        }
+    }
+    let evicted: Vec<usize> = log
+        .0
+        .iter()
+        .filter(|f| f.kind == FindingKind::ReassemblyLimit)
+        .filter_map(|f| f.related_index)
+        .collect();
+    // 800 B after round 0; the first stream to pass 1000 B evicts the oldest.
+    assert_eq!(evicted[0], 1);
+    assert!(evicted.len() >= 2);
+    a.finish(&mut log);
+    let left: usize = log
+        .0
+        .iter()
+        .filter_map(|f| match f.detail {
+            Detail::Incomplete { bytes, .. } => Some(bytes),
+            _ => None,
+        })
+        .sum();
+    // What is left holds at most the budget plus one packet's growth.
+    assert!(
+        left > 0 && left <= 1000 + 200,
+        "{left} B left in reassembly"
+    );
+}
+
+/// Generates a pcap (LINKTYPE 291: raw MCTP) of `packets` on the fly, as a
+/// pipe would deliver it.
+struct PcapPipe<I: Iterator<Item = Vec<u8>>> {
+    packets: I,
+    pending: Vec<u8>,
+    pos: usize,
+    n: u32,
+}
+
+impl<I: Iterator<Item = Vec<u8>>> PcapPipe<I> {
+    fn new(packets: I) -> Self {
+        let mut pending = 0xA1B2_C3D4u32.to_le_bytes().to_vec();
+        pending.extend(2u16.to_le_bytes());
+        pending.extend(4u16.to_le_bytes());
+        pending.extend([0u8; 8]);
+        pending.extend(65535u32.to_le_bytes());
+        pending.extend(291u32.to_le_bytes());
+        PcapPipe {
+            packets,
+            pending,
+            pos: 0,
+            n: 0,
+        }
+    }
+}
+
+impl<I: Iterator<Item = Vec<u8>>> std::io::Read for PcapPipe<I> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.pending.len() {
+            let Some(p) = self.packets.next() else {
+                return Ok(0);
+            };
+            self.pending.clear();
+            self.pos = 0;
+            self.n += 1;
+            self.pending
+                .extend((1_700_000_000 + self.n / 1_000_000).to_le_bytes());
+            self.pending.extend((self.n % 1_000_000).to_le_bytes());
+            self.pending.extend((p.len() as u32).to_le_bytes());
+            self.pending.extend((p.len() as u32).to_le_bytes());
+            self.pending.extend_from_slice(&p);
+        }
+        let n = buf.len().min(self.pending.len() - self.pos);
+        buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// The whole pipeline, streaming reader then analyser, on a generated
+/// pipe: the heap high-water mark is the same at 100 k and 1 M packets.
+#[test]
+fn streamed_capture_keeps_memory_flat() {
+    let run = |n: u32| {
+        peak_growth(|| {
+            let src = PcapPipe::new(hostile::never_completed(n));
+            let mut r = mctpkit::capture::Reader::from_reader(src, &Default::default()).unwrap();
+            let mut a = Analyzer::default();
+            let mut t = Tally::default();
+            let mut records = 0u64;
+            while let Some(item) = r.next_record() {
+                a.push(&item.unwrap(), &mut t);
+                records += 1;
+            }
+            a.finish(&mut t);
+            (records, t.incomplete)
+        })
+    };
+    let ((n_small, inc_small), peak_small) = run(100_000);
+    let ((n_big, inc_big), peak_big) = run(1_000_000);
+    eprintln!("streamed: peak heap growth {peak_small} B at 100 k, {peak_big} B at 1 M");
+    assert_eq!((n_small, n_big), (100_000, 1_000_000));
+    assert_eq!((inc_small, inc_big), (1024, 1024));
+    assert!(peak_big < 8 * MIB, "1 M: {peak_big} B");
+    assert!(
+        peak_big <= peak_small + peak_small / 4,
+        "not flat: {peak_small} B at 100 k, {peak_big} B at 1 M"
+    );
+}

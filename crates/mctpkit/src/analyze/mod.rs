@@ -706,6 +706,11 @@ impl Analyzer {
                     b.packets += 1;
                     b.next_seq = (b.next_seq + 1) & 3;
                     if !r.eom {
+                        if self.streams.bytes() > self.opts.max_reassembly_bytes {
+                            // Over the byte budget: drop the oldest others.
+                            self.streams
+                                .make_room(ts, true, index, &self.opts, &mut out);
+                        }
                         self.streams.put(key, Stream::Building(b));
                         return;
                     }

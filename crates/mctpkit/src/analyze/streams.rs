@@ -93,6 +93,11 @@ impl Streams {
         self.map.get(&key)
     }
 
+    /// Bytes held by partial messages.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
     /// `true` when stream `key` has an entry.
     pub(crate) fn contains(&self, key: u32) -> bool {
         self.map.contains_key(&key)

@@ -357,11 +357,16 @@ impl Reader {
                 State::PcapNg(s) => s.step(frame, offset),
                 State::Text { .. } => return None,
             };
-            let base_ptr = self.buf.as_ptr() as usize;
+            let (base_ptr, buf_len) = (self.buf.as_ptr() as usize, self.buf.len());
             let item = step.item.map(|r| {
                 r.map(|rec| {
-                    // `rec.data` lies inside `frame`, hence inside `buf`.
-                    let start = rec.data.as_ptr() as usize - base_ptr;
+                    // `rec.data` lies inside `frame`, hence inside `buf`
+                    // (an empty slice from elsewhere becomes an empty range).
+                    let len = rec.data.len();
+                    let start = (rec.data.as_ptr() as usize)
+                        .checked_sub(base_ptr)
+                        .filter(|s| s + len <= buf_len)
+                        .unwrap_or(0);
                     Located {
                         index: rec.index,
                         ts: rec.ts,
@@ -369,7 +374,7 @@ impl Reader {
                         direction: rec.direction,
                         orig_len: rec.orig_len,
                         start,
-                        end: start + rec.data.len(),
+                        end: start + len,
                     }
                 })
             });
