@@ -496,6 +496,12 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             return Ok(ExitCode::from(1));
         }
     };
+    if let (true, Some(c)) = (args.follow, cap.compression()) {
+        eprintln!(
+            "mctpkit: {}: --follow does not apply to {c}-compressed input; reading it to its end",
+            args.file.display()
+        );
+    }
 
     let listing = if args.stats_only {
         Listing::Nothing
