@@ -361,33 +361,29 @@ fn reassembly_bytes_are_bounded() {
     );
 }
 
-/// Generates a pcap (LINKTYPE 291: raw MCTP) of `packets` on the fly, as a
-/// pipe would deliver it.
-struct PcapPipe<I: Iterator<Item = Vec<u8>>> {
+/// Serves a capture generated on the fly, as a pipe would deliver it:
+/// `header`, then each packet formatted by `record` (its number and bytes).
+struct Pipe<I: Iterator<Item = Vec<u8>>> {
     packets: I,
+    record: fn(u32, &[u8], &mut Vec<u8>),
     pending: Vec<u8>,
     pos: usize,
     n: u32,
 }
 
-impl<I: Iterator<Item = Vec<u8>>> PcapPipe<I> {
-    fn new(packets: I) -> Self {
-        let mut pending = 0xA1B2_C3D4u32.to_le_bytes().to_vec();
-        pending.extend(2u16.to_le_bytes());
-        pending.extend(4u16.to_le_bytes());
-        pending.extend([0u8; 8]);
-        pending.extend(65535u32.to_le_bytes());
-        pending.extend(291u32.to_le_bytes());
-        PcapPipe {
+impl<I: Iterator<Item = Vec<u8>>> Pipe<I> {
+    fn new(header: Vec<u8>, record: fn(u32, &[u8], &mut Vec<u8>), packets: I) -> Self {
+        Pipe {
             packets,
-            pending,
+            record,
+            pending: header,
             pos: 0,
             n: 0,
         }
     }
 }
 
-impl<I: Iterator<Item = Vec<u8>>> std::io::Read for PcapPipe<I> {
+impl<I: Iterator<Item = Vec<u8>>> std::io::Read for Pipe<I> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.pos == self.pending.len() {
             let Some(p) = self.packets.next() else {
@@ -396,12 +392,7 @@ impl<I: Iterator<Item = Vec<u8>>> std::io::Read for PcapPipe<I> {
             self.pending.clear();
             self.pos = 0;
             self.n += 1;
-            self.pending
-                .extend((1_700_000_000 + self.n / 1_000_000).to_le_bytes());
-            self.pending.extend((self.n % 1_000_000).to_le_bytes());
-            self.pending.extend((p.len() as u32).to_le_bytes());
-            self.pending.extend((p.len() as u32).to_le_bytes());
-            self.pending.extend_from_slice(&p);
+            (self.record)(self.n, &p, &mut self.pending);
         }
         let n = buf.len().min(self.pending.len() - self.pos);
         buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
@@ -410,14 +401,64 @@ impl<I: Iterator<Item = Vec<u8>>> std::io::Read for PcapPipe<I> {
     }
 }
 
+/// A pcap of raw MCTP packets (LINKTYPE 291), 1 µs apart.
+fn pcap_pipe(packets: impl Iterator<Item = Vec<u8>>) -> impl std::io::Read {
+    let mut header = 0xA1B2_C3D4u32.to_le_bytes().to_vec();
+    header.extend(2u16.to_le_bytes());
+    header.extend(4u16.to_le_bytes());
+    header.extend([0u8; 8]);
+    header.extend(65535u32.to_le_bytes());
+    header.extend(291u32.to_le_bytes());
+    Pipe::new(
+        header,
+        |n, p, out| {
+            out.extend((1_700_000_000 + n / 1_000_000).to_le_bytes());
+            out.extend((n % 1_000_000).to_le_bytes());
+            out.extend((p.len() as u32).to_le_bytes());
+            out.extend((p.len() as u32).to_le_bytes());
+            out.extend_from_slice(p);
+        },
+        packets,
+    )
+}
+
+/// A tcpdump `-x` text dump of the packets, 1 ms apart.
+fn text_pipe(packets: impl Iterator<Item = Vec<u8>>) -> impl std::io::Read {
+    use std::io::Write as _;
+    Pipe::new(
+        b"listening on mctp0\n".to_vec(),
+        |n, p, out| {
+            let ms = u64::from(n) % 86_400_000;
+            let _ = writeln!(
+                out,
+                "{:02}:{:02}:{:02}.{:06} MCTP",
+                ms / 3_600_000,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000 * 1000
+            );
+            for (i, line) in p.chunks(16).enumerate() {
+                let _ = write!(out, "\t0x{:04x}: ", i * 16);
+                for pair in line.chunks(2) {
+                    out.push(b' ');
+                    for b in pair {
+                        let _ = write!(out, "{b:02x}");
+                    }
+                }
+                out.push(b'\n');
+            }
+        },
+        packets,
+    )
+}
+
 /// The whole pipeline, streaming reader then analyser, on a generated
-/// pipe: the heap high-water mark is the same at 100 k and 1 M packets.
-#[test]
-fn streamed_capture_keeps_memory_flat() {
+/// pipe: the heap high-water mark is the same at `n` and 10 `n` packets.
+fn pipeline_is_flat<R: std::io::Read + 'static>(what: &str, n: u32, pipe: impl Fn(u32) -> R) {
     let run = |n: u32| {
         peak_growth(|| {
-            let src = PcapPipe::new(hostile::never_completed(n));
-            let mut r = mctpkit::capture::Reader::from_reader(src, &Default::default()).unwrap();
+            let mut r =
+                mctpkit::capture::Reader::from_reader(pipe(n), &Default::default()).unwrap();
             let mut a = Analyzer::default();
             let mut t = Tally::default();
             let mut records = 0u64;
@@ -429,14 +470,31 @@ fn streamed_capture_keeps_memory_flat() {
             (records, t.incomplete)
         })
     };
-    let ((n_small, inc_small), peak_small) = run(100_000);
-    let ((n_big, inc_big), peak_big) = run(1_000_000);
-    eprintln!("streamed: peak heap growth {peak_small} B at 100 k, {peak_big} B at 1 M");
-    assert_eq!((n_small, n_big), (100_000, 1_000_000));
+    let ((n_small, inc_small), peak_small) = run(n);
+    let ((n_big, inc_big), peak_big) = run(10 * n);
+    eprintln!(
+        "{what}: peak heap growth {peak_small} B at {n}, {peak_big} B at {}",
+        10 * n
+    );
+    assert_eq!((n_small, n_big), (u64::from(n), 10 * u64::from(n)));
     assert_eq!((inc_small, inc_big), (1024, 1024));
-    assert!(peak_big < 8 * MIB, "1 M: {peak_big} B");
+    assert!(peak_big < 8 * MIB, "{what}: {peak_big} B");
     assert!(
         peak_big <= peak_small + peak_small / 4,
-        "not flat: {peak_small} B at 100 k, {peak_big} B at 1 M"
+        "{what} not flat: {peak_small} B at {n}, {peak_big} B at 10x"
     );
+}
+
+#[test]
+fn streamed_pcap_keeps_memory_flat() {
+    pipeline_is_flat("streamed pcap", 100_000, |n| {
+        pcap_pipe(hostile::never_completed(n))
+    });
+}
+
+#[test]
+fn streamed_text_dump_keeps_memory_flat() {
+    pipeline_is_flat("streamed text", 20_000, |n| {
+        text_pipe(hostile::never_completed(n))
+    });
 }

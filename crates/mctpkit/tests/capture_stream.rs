@@ -129,8 +129,10 @@ fn pb_block(le: bool, if_id: u16, ts: u64, data: &[u8]) -> Vec<u8> {
 }
 
 /// Two sections (little- then big-endian) with different interfaces, every
-/// packet block kind, an unknown block, an unsupported link type and a
-/// packet on an undescribed interface.
+/// packet block kind (EPB, SPB, obsolete PB), the non-packet blocks (name
+/// resolution, interface statistics, journal export, decryption secrets,
+/// custom), an unsupported link type and a packet on an undescribed
+/// interface.
 fn two_section_pcapng() -> Vec<u8> {
     let sll2_rec = cat(&[&sll2(0x00FA, 4, 290, 4, &[]), &SET_EID_REQ]);
     let i2c_rec = cat(&[&[0x01, 0, 0, 0, 0], &SMBUS_SET_EID_RESP]);
@@ -142,7 +144,12 @@ fn two_section_pcapng() -> Vec<u8> {
         parts.push(ng_idb(le, 1, None, None)); // Ethernet: unsupported
         parts.push(ng_epb(le, 0, 1_700_000_000_250_000, &sll2_rec, None));
         parts.push(ng_epb(le, 1, 5_000_000_001, &i2c_rec, Some(1)));
-        parts.push(ng_block(le, 0x0000_0BAD, &[1, 2, 3, 4, 5])); // custom/unknown
+        parts.push(ng_block(le, 0x0000_0BAD, &[1, 2, 3, 4, 5])); // custom block
+        parts.push(ng_block(le, 0x4000_0BAD, &[9; 7])); // custom, do not copy
+        parts.push(ng_block(le, 4, &[1, 0, 4, 0, 127, 0, 0, 1, 0, 0, 0, 0])); // name resolution
+        parts.push(ng_block(le, 5, &[0; 12])); // interface statistics
+        parts.push(ng_block(le, 9, b"__REALTIME_TIMESTAMP=1\n")); // systemd journal export
+        parts.push(ng_block(le, 10, &[0x4B, 0x53, 0x4C, 0x54, 0, 0, 0, 0])); // decryption secrets
         parts.push(ng_spb(le, &sll2_rec));
         parts.push(pb_block(le, 0, 1_700_000_001_000_000, &sll2_rec));
         parts.push(ng_epb(le, 2, 1, &[0; 14], None)); // unsupported link type
