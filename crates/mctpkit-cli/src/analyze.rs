@@ -532,11 +532,19 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     });
 
     let pb = progress_bar(&args, cap.input_len());
+    // A pipe or a followed file may make the next read wait: show what is
+    // listed so far first (`tcpdump -U -w - | mctpkit analyze -`).
+    let live = args.follow || cap.input_len().is_none();
     let mut n: u64 = 0;
     while let Some(r) = cap.next_record() {
         match r {
             Ok(rec) => analyzer.push(&rec, &mut out),
             Err(e) => analyzer.capture_error(&e, &mut out),
+        }
+        if live && cap.buffered() == 0 && out.error.is_none() {
+            if let Err(e) = out.w.flush() {
+                out.error = Some(e);
+            }
         }
         if out.error.is_some() {
             break;

@@ -155,3 +155,34 @@ fn follow_reads_what_is_appended_until_ctrl_c() {
         assert_eq!(String::from_utf8(out.stdout).unwrap(), want, "{name}");
     }
 }
+
+/// On a pipe that stays open, what has been read is listed before the
+/// writer closes it (as `tcpdump -U -w - | mctpkit analyze -` needs).
+#[test]
+fn pipe_output_is_not_held_back_until_the_end() {
+    use std::io::BufRead;
+    let bytes = std::fs::read(sample("discovery.pcap")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+        .args(["analyze", "--no-progress", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&bytes).unwrap();
+    stdin.flush().unwrap();
+    // stdin stays open: the child must print before it sees the end.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    drop(stdin);
+    let _ = child.wait();
+    let first = first.expect("no output while the pipe was open");
+    assert!(first.contains("MCTP"), "{first}");
+}

@@ -234,6 +234,14 @@ impl Reader {
         self.input.raw_bytes()
     }
 
+    /// Bytes read and not yet consumed. When it is 0 the next
+    /// [`Self::next_record`] reads (and may wait for) more input: a live
+    /// consumer flushes its output then. (A text dump may still hold its
+    /// last packet, which needs the next packet start to end.)
+    pub fn buffered(&self) -> usize {
+        self.end - self.pos
+    }
+
     /// Size of the file, when the input is a regular file.
     pub fn input_len(&self) -> Option<u64> {
         self.input.len()
