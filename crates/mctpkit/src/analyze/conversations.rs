@@ -100,7 +100,7 @@ impl Conversations {
         opts: &AnalyzerOptions,
         out: &mut Counting<'_, S>,
     ) -> &mut Conversation {
-        if !self.map.contains_key(&key) {
+        if self.map.len() >= opts.max_conversations.max(1) && !self.map.contains_key(&key) {
             while self.map.len() >= opts.max_conversations.max(1) {
                 let Some((k, stamp)) = self.order.pop_front() else {
                     break;
@@ -114,30 +114,31 @@ impl Conversations {
                     }
                 }
             }
-            self.clock += 1;
-            self.order.push_back((key, self.clock));
-            self.map.insert(
-                key,
-                Conversation {
-                    stamp: self.clock,
-                    last_ts: ts,
-                    ..Conversation::default()
-                },
-            );
+        }
+        if self.order.len() > 4 * self.map.len() + 64 {
             self.compact();
         }
         let refresh = (self.map.len() / 4).max(1) as u64;
-        let c = self.map.entry(key).or_default();
-        touch(c, key, ts, refresh, &mut self.clock, &mut self.order);
+        let (clock, order) = (&mut self.clock, &mut self.order);
+        // One lookup on the common path (the conversation exists).
+        let c = self.map.entry(key).or_insert_with(|| {
+            *clock += 1;
+            order.push_back((key, *clock));
+            Conversation {
+                stamp: *clock,
+                last_ts: ts,
+                ..Conversation::default()
+            }
+        });
+        touch(c, key, ts, refresh, clock, order);
         c
     }
 
+    /// Drop the stale queue entries.
     fn compact(&mut self) {
-        if self.order.len() > 4 * self.map.len() + 64 {
-            let map = &self.map;
-            self.order
-                .retain(|&(k, s)| map.get(&k).is_some_and(|c| c.stamp == s));
-        }
+        let map = &self.map;
+        self.order
+            .retain(|&(k, s)| map.get(&k).is_some_and(|c| c.stamp == s));
     }
 
     /// Age the table at capture time `now`: expire pending requests and
@@ -177,7 +178,9 @@ impl Conversations {
             };
             forget(key, c, index, now, detail, out);
         }
-        self.compact();
+        if self.order.len() > 4 * self.map.len() + 64 {
+            self.compact();
+        }
     }
 
     /// Empty the table, returning the conversations.
