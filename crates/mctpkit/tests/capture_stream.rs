@@ -293,7 +293,8 @@ fn corrupt_compressed_stream_is_an_error_item_after_the_good_records() {
 }
 
 /// A record longer than the reader's limit stops the capture with an item
-/// instead of growing the window.
+/// instead of growing the window; one that the input ends inside is a
+/// truncated record, as in memory.
 #[test]
 fn oversized_record_is_refused() {
     let mut v = pcap_header(true, false, 276);
@@ -302,8 +303,48 @@ fn oversized_record_is_refused() {
     v.extend(0x4000_0000u32.to_le_bytes()); // caplen 1 GiB
     v.extend(0x4000_0000u32.to_le_bytes());
     v.extend([0u8; 100]);
+    same(
+        &v,
+        &CaptureOptions::default(),
+        "1 GiB record, 100 bytes of it",
+    );
+    v.resize(v.len() + mctpkit::capture::MAX_FRAME_LEN, 0);
     let (_, items) = stream_bytes(&v, 1 << 20, &CaptureOptions::default()).unwrap();
     assert_eq!(items.len(), 1);
     let e = items[0].as_ref().unwrap_err();
     assert!(e.message.contains("longer than the reader's limit"), "{e}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(300))]
+    /// Corrupted captures (bytes overwritten anywhere, then cut anywhere):
+    /// streamed = in memory, records and errors alike (the differential
+    /// fuzz target `fuzz/fuzz_targets/capture.rs` does the same).
+    #[test]
+    fn corrupted_captures_stream_the_same(
+        which in 0usize..3,
+        edits in proptest::collection::vec((proptest::prelude::any::<u16>(), proptest::prelude::any::<u8>()), 0..6),
+        cut in proptest::prelude::any::<u16>(),
+        step in 1usize..40,
+    ) {
+        let mut file = match which {
+            0 => two_section_pcapng(),
+            1 => pcap_file(false),
+            _ => std::fs::read(data("tcpdump-X.txt")).unwrap(),
+        };
+        for (at, v) in edits {
+            let n = file.len();
+            file[usize::from(at) % n] = v;
+        }
+        let cut = usize::from(cut) % (file.len() + 1);
+        let part = &file[..cut];
+        let opts = CaptureOptions::default();
+        let want = in_memory(part, &opts);
+        let got = stream_bytes(part, step, &opts);
+        match (&want, &got) {
+            (Ok(w), Ok(g)) => proptest::prop_assert_eq!(w, g),
+            (Err(_), Err(_)) => {}
+            _ => proptest::prop_assert!(false, "in memory {:?}, streamed {:?}", want, got),
+        }
+    }
 }

@@ -254,7 +254,14 @@ impl PcapNgState {
         let be = self.big_endian;
         let block_type = read_u32(rest, 0, be).unwrap_or(0);
         let len = read_u32(rest, 4, be).unwrap_or(0) as usize;
-        if len < 12 || len > rest.len() {
+        if len < 12 {
+            self.done = true;
+            return Some(Err(self.file_error(
+                offset,
+                format!("block type 0x{block_type:08X}: length {len} is impossible (under 12)"),
+            )));
+        }
+        if len > rest.len() {
             self.done = true;
             return Some(Err(self.file_error(
                 offset,

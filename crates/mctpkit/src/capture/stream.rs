@@ -9,8 +9,11 @@
 //! as the in-memory readers ([`super::pcap`], [`super::pcapng`],
 //! [`super::text`]) on a window of the input that holds at most one record
 //! plus one read chunk, so memory does not grow with the input. A record
-//! may not exceed [`super::MAX_FRAME_LEN`]; a longer one ends the capture
-//! with an error item, since nothing after it can be trusted to be framed.
+//! may not exceed [`super::MAX_FRAME_LEN`]: when a record claims more and
+//! the input does not end within that many bytes, the capture ends with an
+//! error item (nothing after it can be trusted to be framed); when the
+//! input ends first, the record is reported as truncated, exactly as the
+//! in-memory reader reports it.
 //!
 //! [`Reader::next_record`] lends each record (it borrows the reader until
 //! the next call), so walking a capture allocates nothing per packet.
@@ -337,7 +340,13 @@ impl Reader {
             };
             let end = match need {
                 Some(n) if n <= rest.len() => self.pos + n,
-                Some(n) if n > MAX_FRAME_LEN => {
+                // Read on, at most up to the limit: a record that the input
+                // ends inside is reported as the in-memory reader does.
+                _ if !self.eof && rest.len() < MAX_FRAME_LEN => {
+                    self.fill();
+                    continue;
+                }
+                Some(n) if n > MAX_FRAME_LEN && !self.eof => {
                     self.done = true;
                     return Some(Next::Error(CaptureError::file(
                         self.base + self.pos,
@@ -346,10 +355,6 @@ impl Reader {
                              the rest of the capture is not read"
                         ),
                     )));
-                }
-                _ if !self.eof => {
-                    self.fill();
-                    continue;
                 }
                 _ if rest.is_empty() => {
                     self.done = true;
