@@ -484,7 +484,9 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         None => None,
     };
     let read_opts = ReadOptions { date: args.date };
-    let follow = if args.follow {
+    // Only a regular file can grow; on a pipe Ctrl-C keeps its usual effect.
+    let growable = std::fs::metadata(&args.file).is_ok_and(|m| m.is_file());
+    let follow = if args.follow && growable {
         Some(follow_until_ctrl_c()?)
     } else {
         None

@@ -186,3 +186,16 @@ fn pipe_output_is_not_held_back_until_the_end() {
     let first = first.expect("no output while the pipe was open");
     assert!(first.contains("MCTP"), "{first}");
 }
+
+/// `--follow` on a pipe ends with the pipe, as `tail -f` does.
+#[test]
+fn follow_on_a_pipe_ends_with_the_pipe() {
+    let bytes = std::fs::read(sample("discovery.pcap")).unwrap();
+    let (want, _) = analyze(
+        &["--stats", sample("discovery.pcap").to_str().unwrap()],
+        None,
+    );
+    let (got, ok) = analyze(&["--stats", "--follow", "-"], Some(&bytes));
+    assert!(ok);
+    assert_eq!(got, want);
+}

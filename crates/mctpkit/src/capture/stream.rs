@@ -122,14 +122,16 @@ impl std::fmt::Debug for Reader {
 
 impl Reader {
     /// Open the capture at `path`, or standard input when `path` is `-`.
-    /// With `follow`, the end of the file is waited at rather than taken
-    /// as the end of the capture (not for compressed input).
+    /// With `follow`, the end of a regular file is waited at rather than
+    /// taken as the end of the capture; as with `tail -f`, it does not
+    /// apply to pipes (their end is final) nor to compressed input.
     pub fn open(
         path: impl AsRef<Path>,
         options: &CaptureOptions,
         follow: Option<Follow>,
     ) -> Result<Reader, CaptureError> {
         let input = input::open(path.as_ref())?;
+        let follow = follow.filter(|_| input.len().is_some());
         Self::with_input(input, options, follow)
     }
 
