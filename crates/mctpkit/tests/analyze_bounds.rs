@@ -498,3 +498,44 @@ fn streamed_text_dump_keeps_memory_flat() {
         text_pipe(hostile::never_completed(n))
     });
 }
+
+/// The reassembly timeout counts from a message's last packet, as the
+/// stack's does: a message that keeps getting packets lives on past it,
+/// and an idle one queued behind it still expires.
+#[test]
+fn reassembly_timeout_counts_from_the_last_packet() {
+    let mut a = Analyzer::default();
+    let mut log = Log::default();
+    let mut p = Vec::new();
+    let vm = hostile::vendor_message(64, 0);
+    // A (tag 0) starts first, B (tag 1) right after; B never continues.
+    hostile::packet(9, 8, hostile::SOM | hostile::TO, &vm, &mut p);
+    a.push_packet(1, at(0), BindingKind::None, &p, &mut log);
+    hostile::packet(9, 8, hostile::SOM | hostile::TO | 1, &vm, &mut p);
+    a.push_packet(2, at(0), BindingKind::None, &p, &mut log);
+    // A gets a middle packet every second for 10 s, then its EOM.
+    for t in 1..=10u8 {
+        hostile::packet(9, 8, ((t & 3) << 4) | hostile::TO, &[t; 64], &mut p);
+        a.push_packet(
+            2 + usize::from(t),
+            at(i64::from(t)),
+            BindingKind::None,
+            &p,
+            &mut log,
+        );
+    }
+    hostile::packet(9, 8, hostile::EOM | (3 << 4) | hostile::TO, &[11], &mut p);
+    a.push_packet(13, at(11), BindingKind::None, &p, &mut log);
+    assert_eq!(log.1, 1, "A completes");
+    let timeouts: Vec<&Finding> = log
+        .0
+        .iter()
+        .filter(|f| f.kind == FindingKind::ReassemblyTimeout)
+        .collect();
+    assert_eq!(timeouts.len(), 1);
+    assert_eq!(timeouts[0].related_index, Some(2), "only B expires");
+    assert_eq!(
+        timeouts[0].index, 9,
+        "at the first packet more than 6 s after B's"
+    );
+}

@@ -75,8 +75,8 @@ pub enum FindingKind {
     /// Too many messages (or bytes) were being reassembled at once; the
     /// oldest partial message was dropped to make room.
     ReassemblyLimit,
-    /// A partial message was not completed within the reassembly timeout;
-    /// it is dropped.
+    /// A partial message got no packet for the reassembly timeout; it is
+    /// dropped.
     ReassemblyTimeout,
     /// Conversation state (an SPDM / CXL context, a multipart transfer) was
     /// forgotten: the conversation table was full or it was idle too long.
@@ -232,8 +232,8 @@ pub enum Detail {
         packets: u32,
         bytes: usize,
     },
-    /// A partial message of `packets` packets / `bytes` bytes was older
-    /// than `timeout_ns`.
+    /// A partial message of `packets` packets / `bytes` bytes got no packet
+    /// for more than `timeout_ns`.
     ReassemblyTimeout {
         packets: u32,
         bytes: usize,
@@ -389,7 +389,7 @@ impl fmt::Display for Finding {
                 timeout_ns,
             } => write!(
                 f,
-                "message begun at #{rel} not completed within {}; dropped ({packets} pkts, {bytes} B)",
+                "message begun at #{rel} got no packet for {}; dropped ({packets} pkts, {bytes} B)",
                 Micros(*timeout_ns)
             ),
             Detail::RequestExpired { waited_ns } => write!(

@@ -27,8 +27,8 @@
 //!   mctp-estack restart the same way).
 //! * A message larger than [`AnalyzerOptions::max_message_size`] is dropped
 //!   ([`FindingKind::Oversize`]), so memory stays bounded.
-//! * A partial message older than [`AnalyzerOptions::reassembly_timeout_ns`]
-//!   is dropped ([`FindingKind::ReassemblyTimeout`]); when
+//! * A partial message with no packet for
+//!   [`AnalyzerOptions::reassembly_timeout_ns`] is dropped ([`FindingKind::ReassemblyTimeout`]); when
 //!   [`AnalyzerOptions::max_reassemblies`] messages (or
 //!   [`AnalyzerOptions::max_reassembly_bytes`]) are being built, the oldest
 //!   is dropped to make room ([`FindingKind::ReassemblyLimit`]), so a new
@@ -144,10 +144,10 @@ pub struct AnalyzerOptions {
     /// Most bytes held by partial messages; beyond it the oldest are
     /// dropped as for `max_reassemblies`. Default 16 MiB.
     pub max_reassembly_bytes: usize,
-    /// Age (from its SOM) after which a partial message is dropped
-    /// ([`FindingKind::ReassemblyTimeout`]). Default 6 s, the Linux key
-    /// lifetime and mctp-estack's reassembly timeout (DSP0236 §8.8 names
-    /// none; mctp-core.md §5).
+    /// Time without a packet after which a partial message is dropped
+    /// ([`FindingKind::ReassemblyTimeout`]). Default 6 s, as the stack's
+    /// `reassembly_timeout` (Linux key lifetime, mctp-estack; DSP0236 §8.8
+    /// names none; mctp-core.md §5).
     pub reassembly_timeout_ns: u64,
     /// Most conversations (requester, responder) tracked; a new one evicts
     /// the least recently used. Default 1024.
@@ -560,7 +560,7 @@ impl Analyzer {
                     type_byte,
                 ));
                 if !r.eom {
-                    let serial = self.streams.enqueue(key);
+                    let serial = self.streams.enqueue(key, ts);
                     self.streams.put(
                         key,
                         Stream::Discarding {
@@ -612,7 +612,7 @@ impl Analyzer {
                 return;
             }
             let buf = self.streams.buffer(payload);
-            let serial = self.streams.enqueue(key);
+            let serial = self.streams.enqueue(key, ts);
             self.streams.put(
                 key,
                 Stream::Building(Building {
@@ -621,6 +621,7 @@ impl Analyzer {
                     packets: 1,
                     first_index: index,
                     first_ts: ts,
+                    last_ts: ts,
                     type_byte,
                     command,
                     serial,
@@ -641,7 +642,7 @@ impl Analyzer {
                     None,
                 ));
                 if !r.eom {
-                    let serial = self.streams.enqueue(key);
+                    let serial = self.streams.enqueue(key, ts);
                     self.streams.put(
                         key,
                         Stream::Discarding {
@@ -653,9 +654,22 @@ impl Analyzer {
                     );
                 }
             }
-            s @ Stream::Discarding { .. } => {
+            Stream::Discarding {
+                type_byte,
+                command,
+                serial,
+                ..
+            } => {
                 if !r.eom {
-                    self.streams.put(key, s);
+                    self.streams.put(
+                        key,
+                        Stream::Discarding {
+                            type_byte,
+                            command,
+                            serial,
+                            since: ts,
+                        },
+                    );
                 }
             }
             Stream::Building(mut b) => {
@@ -685,6 +699,7 @@ impl Analyzer {
                     self.streams.append(&mut b.buf, payload);
                     b.packets += 1;
                     b.next_seq = (b.next_seq + 1) & 3;
+                    b.last_ts = ts;
                     if !r.eom {
                         if self.streams.bytes() > self.opts.max_reassembly_bytes {
                             // Over the byte budget: drop the oldest others.
@@ -720,8 +735,7 @@ impl Analyzer {
                 }
                 // Gap or oversize: the message is dropped; its queue entry
                 // (same serial) stays valid for the rest of it.
-                let (type_byte, command, serial, since) =
-                    (b.type_byte, b.command, b.serial, b.first_ts);
+                let (type_byte, command, serial, since) = (b.type_byte, b.command, b.serial, ts);
                 self.streams.release(b.buf);
                 if !r.eom {
                     self.streams.put(

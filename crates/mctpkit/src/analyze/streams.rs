@@ -3,10 +3,10 @@
 //! by capture time.
 //!
 //! Policy (DSP0236 §8.8 leaves the timeout to implementations; reference
-//! mctp-core.md §5.2): a partial message older than
-//! [`AnalyzerOptions::reassembly_timeout_ns`] (default 6 s, the Linux key
-//! lifetime and mctp-estack's reassembly timeout), counted from its SOM as
-//! Linux counts a key's lifetime from its allocation, is dropped with a
+//! mctp-core.md §5.2): a partial message that got no packet for
+//! [`AnalyzerOptions::reassembly_timeout_ns`] (default 6 s, as
+//! `mctpkit-stack`'s reassembly timeout, after the last packet: Linux key
+//! lifetime, mctp-estack's 6000 ms) is dropped with a
 //! [`FindingKind::ReassemblyTimeout`]. When the table holds
 //! [`AnalyzerOptions::max_reassemblies`] streams, or their partial
 //! messages hold more than [`AnalyzerOptions::max_reassembly_bytes`], the
@@ -15,9 +15,12 @@
 //! timeout let abandoned SOMs block every later message, which an analyser
 //! of misbehaving endpoints must not copy.
 //!
-//! Entries are kept in start order in a queue of (key, serial); an entry
-//! whose stream has since completed is stale and skipped, so expiry and
-//! eviction cost O(1) amortised. Streams with nothing in progress are not
+//! Entries are kept in a queue of (key, serial, time queued), in start
+//! order; an entry whose stream has since completed is stale and skipped,
+//! and a live entry queued more than a timeout ago that is still active
+//! goes to the back (with its last packet's time), so expiry and eviction
+//! cost O(1) amortised. Eviction takes the front: the oldest, give or take
+//! one timeout of activity. Streams with nothing in progress are not
 //! stored at all.
 
 use std::collections::VecDeque;
@@ -54,6 +57,8 @@ pub(crate) struct Building {
     pub(crate) packets: u32,
     pub(crate) first_index: usize,
     pub(crate) first_ts: Option<Timestamp>,
+    /// Time of its last packet.
+    pub(crate) last_ts: Option<Timestamp>,
     pub(crate) type_byte: Option<TypeByte>,
     pub(crate) command: Option<u8>,
     /// Identifies this message in the start-order queue.
@@ -71,6 +76,7 @@ pub(crate) enum Stream {
         type_byte: Option<TypeByte>,
         command: Option<u8>,
         serial: u64,
+        /// Time of its last packet.
         since: Option<Timestamp>,
     },
 }
@@ -79,8 +85,9 @@ pub(crate) enum Stream {
 #[derive(Debug, Default)]
 pub(crate) struct Streams {
     map: FastMap<u32, Stream>,
-    /// (key, serial) of every stored stream, oldest first (plus stale ones).
-    order: VecDeque<(u32, u64)>,
+    /// (key, serial, time queued) of every stored stream, oldest first
+    /// (plus stale ones).
+    order: VecDeque<(u32, u64, Option<Timestamp>)>,
     serial: u64,
     /// Bytes held by partial messages.
     bytes: usize,
@@ -115,15 +122,16 @@ impl Streams {
         }
     }
 
-    /// A serial for a new entry of stream `key`, queued as the newest.
-    pub(crate) fn enqueue(&mut self, key: u32) -> u64 {
+    /// A serial for a new entry of stream `key` (starting at `now`),
+    /// queued as the newest.
+    pub(crate) fn enqueue(&mut self, key: u32, now: Option<Timestamp>) -> u64 {
         self.serial += 1;
-        self.order.push_back((key, self.serial));
+        self.order.push_back((key, self.serial, now));
         if self.order.len() > 4 * self.map.len() + 64 {
             // Stale entries behind a long-lived one: drop them.
             let map = &self.map;
             self.order
-                .retain(|&(k, s)| serial_of(map.get(&k)) == Some(s));
+                .retain(|&(k, s, _)| serial_of(map.get(&k)) == Some(s));
         }
         self.serial
     }
@@ -163,25 +171,33 @@ impl Streams {
         opts: &AnalyzerOptions,
         out: &mut Counting<'_, S>,
     ) {
-        while let Some(&(key, serial)) = self.order.front() {
+        let age = |then: Option<Timestamp>| {
+            now.zip(then)
+                .and_then(|(n, t)| u64::try_from(n.as_nanos() - t.as_nanos()).ok())
+        };
+        while let Some(&(key, serial, queued)) = self.order.front() {
             let entry = self.map.get(&key);
             if serial_of(entry) != Some(serial) {
                 self.order.pop_front();
                 continue;
             }
-            let since = match entry {
-                Some(Stream::Building(b)) => b.first_ts,
+            let last = match entry {
+                Some(Stream::Building(b)) => b.last_ts,
                 Some(Stream::Discarding { since, .. }) => *since,
                 _ => None,
             };
-            let age = now
-                .zip(since)
-                .and_then(|(n, s)| u64::try_from(n.as_nanos() - s.as_nanos()).ok());
-            let expired = age.is_some_and(|a| a > opts.reassembly_timeout_ns);
+            let timeout = opts.reassembly_timeout_ns;
+            let expired = age(last).is_some_and(|a| a > timeout);
             let full = need_slot
                 && (self.map.len() >= opts.max_reassemblies.max(1)
                     || self.bytes > opts.max_reassembly_bytes);
             if !expired && !full {
+                if age(queued).is_some_and(|a| a > timeout) {
+                    // Old but still active: look behind it.
+                    self.order.pop_front();
+                    self.order.push_back((key, serial, last));
+                    continue;
+                }
                 break;
             }
             self.order.pop_front();
