@@ -560,16 +560,7 @@ impl Analyzer {
                     type_byte,
                 ));
                 if !r.eom {
-                    let serial = self.streams.enqueue(key, ts);
-                    self.streams.put(
-                        key,
-                        Stream::Discarding {
-                            type_byte,
-                            command,
-                            serial,
-                            since: ts,
-                        },
-                    );
+                    self.streams.discard(key, None, type_byte, command, ts);
                 }
                 return;
             }
@@ -642,16 +633,7 @@ impl Analyzer {
                     None,
                 ));
                 if !r.eom {
-                    let serial = self.streams.enqueue(key, ts);
-                    self.streams.put(
-                        key,
-                        Stream::Discarding {
-                            type_byte: None,
-                            command: None,
-                            serial,
-                            since: ts,
-                        },
-                    );
+                    self.streams.discard(key, None, None, None, ts);
                 }
             }
             Stream::Discarding {
@@ -661,15 +643,8 @@ impl Analyzer {
                 ..
             } => {
                 if !r.eom {
-                    self.streams.put(
-                        key,
-                        Stream::Discarding {
-                            type_byte,
-                            command,
-                            serial,
-                            since: ts,
-                        },
-                    );
+                    self.streams
+                        .discard(key, Some(serial), type_byte, command, ts);
                 }
             }
             Stream::Building(mut b) => {
@@ -735,18 +710,11 @@ impl Analyzer {
                 }
                 // Gap or oversize: the message is dropped; its queue entry
                 // (same serial) stays valid for the rest of it.
-                let (type_byte, command, serial, since) = (b.type_byte, b.command, b.serial, ts);
+                let (type_byte, command, serial) = (b.type_byte, b.command, b.serial);
                 self.streams.release(b.buf);
                 if !r.eom {
-                    self.streams.put(
-                        key,
-                        Stream::Discarding {
-                            type_byte,
-                            command,
-                            serial,
-                            since,
-                        },
-                    );
+                    self.streams
+                        .discard(key, Some(serial), type_byte, command, ts);
                 }
             }
         }

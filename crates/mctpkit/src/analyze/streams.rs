@@ -136,6 +136,31 @@ impl Streams {
         self.serial
     }
 
+    /// Stream `key` skips to its EOM (its packet at `now`); `serial` is its
+    /// queue entry if it has one, else it gets a new one.
+    pub(crate) fn discard(
+        &mut self,
+        key: u32,
+        serial: Option<u64>,
+        type_byte: Option<TypeByte>,
+        command: Option<u8>,
+        now: Option<Timestamp>,
+    ) {
+        let serial = match serial {
+            Some(s) => s,
+            None => self.enqueue(key, now),
+        };
+        self.put(
+            key,
+            Stream::Discarding {
+                type_byte,
+                command,
+                serial,
+                since: now,
+            },
+        );
+    }
+
     /// A reassembly buffer holding `first`.
     pub(crate) fn buffer(&mut self, first: &[u8]) -> Vec<u8> {
         let mut buf = self.pool.pop().unwrap_or_default();
