@@ -163,7 +163,7 @@ impl Reader {
             state: State::Pcap(PcapState::new(pcap::PcapHeaderInfo::default())),
         };
         r.fill_to(4);
-        if let Some(kind) = input::compression_of(&r.buf) {
+        if let Some(kind) = input::compression_of(&r.buf[..r.end]) {
             // Unwrap the compression and detect again on what it holds.
             let peeked = r.buf[..r.end].to_vec();
             r.input.decompress(kind, peeked)?;
