@@ -539,3 +539,71 @@ fn reassembly_timeout_counts_from_the_last_packet() {
         "at the first packet more than 6 s after B's"
     );
 }
+
+/// The conversation table evicts the least recently used: a conversation
+/// in use keeps its pending requests while hundreds of one-off
+/// conversations churn through a 100-entry table.
+#[test]
+fn busy_conversation_survives_churn() {
+    let mut a = Analyzer::new(AnalyzerOptions {
+        max_conversations: 100,
+        ..AnalyzerOptions::default()
+    });
+    let mut log = Log::default();
+    let mut p = Vec::new();
+    let mut index = 0;
+    let mut push = |a: &mut Analyzer, log: &mut Log, p: &[u8]| {
+        index += 1;
+        a.push_packet(index, at(0), BindingKind::None, p, log);
+    };
+    let mut answered = 0;
+    for i in 0..2000u32 {
+        // A one-off requester (distinct pair) that is never answered.
+        let (src, dst) = (0x20 + (i % 200) as u8, 0x80 + (i / 200) as u8);
+        hostile::packet(
+            dst,
+            src,
+            hostile::SOM | hostile::EOM | hostile::TO,
+            &[0, 0x81, 2],
+            &mut p,
+        );
+        push(&mut a, &mut log, &p);
+        // 8 -> 9: a Get EID request every 10 steps, answered 5 steps later.
+        let iid = ((i / 10) & 0x1F) as u8;
+        if i % 10 == 0 {
+            hostile::packet(
+                9,
+                8,
+                hostile::SOM | hostile::EOM | hostile::TO | 1,
+                &[0, 0x80 | iid, 2],
+                &mut p,
+            );
+            push(&mut a, &mut log, &p);
+        }
+        if i % 10 == 5 {
+            hostile::packet(
+                8,
+                9,
+                hostile::SOM | hostile::EOM | 1,
+                &[0, iid, 2, 0, 9, 0, 0],
+                &mut p,
+            );
+            push(&mut a, &mut log, &p);
+            answered += 1;
+        }
+    }
+    let unmatched = log
+        .0
+        .iter()
+        .filter(|f| f.kind == FindingKind::UnmatchedResponse)
+        .count();
+    assert_eq!(answered, 200);
+    assert_eq!(unmatched, 0, "8 -> 9 was evicted while in use");
+    // The one-off conversations were evicted with their requests.
+    let evicted = log
+        .0
+        .iter()
+        .filter(|f| matches!(f.detail, Detail::ConversationEvicted { .. }))
+        .count();
+    assert!(evicted >= 1800, "{evicted}");
+}

@@ -84,7 +84,7 @@ impl Conversations {
 
     /// Conversation `key`, if it exists, marked as used at `ts`.
     pub(crate) fn get_mut(&mut self, key: u16, ts: Option<Timestamp>) -> Option<&mut Conversation> {
-        let refresh = (self.map.len() / 4).max(1) as u64;
+        let refresh = refresh_after(self.map.len());
         let c = self.map.get_mut(&key)?;
         touch(c, key, ts, refresh, &mut self.clock, &mut self.order);
         Some(c)
@@ -118,7 +118,7 @@ impl Conversations {
         if self.order.len() > 4 * self.map.len() + 64 {
             self.compact();
         }
-        let refresh = (self.map.len() / 4).max(1) as u64;
+        let refresh = refresh_after(self.map.len());
         let (clock, order) = (&mut self.clock, &mut self.order);
         // One lookup on the common path (the conversation exists).
         let c = self.map.entry(key).or_insert_with(|| {
@@ -188,6 +188,13 @@ impl Conversations {
         self.order.clear();
         self.map.drain().map(|(_, c)| c)
     }
+}
+
+/// Queue pushes after which a used conversation is re-queued: a quarter
+/// of the table (at least 64), so a busy conversation costs nothing and
+/// one in use is never near the front when the table is full.
+fn refresh_after(len: usize) -> u64 {
+    (len / 4).max(64) as u64
 }
 
 /// Mark `c` used at `ts`; re-queue it when its queue entry is old.

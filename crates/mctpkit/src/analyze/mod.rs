@@ -316,9 +316,10 @@ impl Hasher for KeyHasher {
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
-/// Capture time between two sweeps of the conversation table (the
-/// timeouts are seconds; ageing to the second is enough).
-const SWEEP_INTERVAL_NS: i128 = 1_000_000_000;
+/// Capture time (whole seconds) between two sweeps of the tables: the
+/// timeouts are seconds, so ageing to the second is enough, and comparing
+/// whole seconds keeps the per-packet check to one comparison.
+const SWEEP_INTERVAL_SECS: i64 = 1;
 
 /// The analyser. See the [module documentation](self).
 #[derive(Debug)]
@@ -326,8 +327,8 @@ pub struct Analyzer {
     opts: AnalyzerOptions,
     streams: Streams,
     conversations: Conversations,
-    /// Capture time (ns) at or after which the conversations are swept.
-    next_sweep_ns: i128,
+    /// Capture second at or after which the tables are swept.
+    next_sweep_secs: i64,
     counters: Counters,
 }
 
@@ -357,7 +358,7 @@ impl Analyzer {
             opts,
             streams: Streams::default(),
             conversations: Conversations::default(),
-            next_sweep_ns: i128::MIN,
+            next_sweep_secs: i64::MIN,
             counters: Counters::default(),
         }
     }
@@ -401,7 +402,7 @@ impl Analyzer {
             sink,
             counters: &mut self.counters,
         };
-        self.next_sweep_ns = now.as_nanos() + SWEEP_INTERVAL_NS;
+        self.next_sweep_secs = now.secs.saturating_add(SWEEP_INTERVAL_SECS);
         self.conversations.sweep(now, index, &self.opts, &mut out);
         self.streams
             .make_room(Some(now), false, index, &self.opts, &mut out);
@@ -472,10 +473,12 @@ impl Analyzer {
             counters: &mut self.counters,
         };
         if let Some(now) = ts {
-            let t = now.as_nanos();
+            let t = now.secs;
             // Due, or the clock went back (a merged or restarted capture).
-            if t >= self.next_sweep_ns || t < self.next_sweep_ns - 2 * SWEEP_INTERVAL_NS {
-                self.next_sweep_ns = t + SWEEP_INTERVAL_NS;
+            if t >= self.next_sweep_secs
+                || t < self.next_sweep_secs.saturating_sub(2 * SWEEP_INTERVAL_SECS)
+            {
+                self.next_sweep_secs = t.saturating_add(SWEEP_INTERVAL_SECS);
                 self.conversations.sweep(now, index, &self.opts, &mut out);
                 self.streams
                     .make_room(ts, false, index, &self.opts, &mut out);
