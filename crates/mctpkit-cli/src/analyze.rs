@@ -1,7 +1,8 @@
 //! `mctpkit analyze FILE`: reassemble, check and summarise a capture.
 //!
 //! The work is done by the sans-IO [`mctpkit::analyze::Analyzer`]; this file
-//! reads the capture, renders the analyser's events as text or JSON lines
+//! streams the capture ([`mctpkit::capture::Reader`]: a file, `-` for
+//! standard input, gzip/zstd unwrapped, `--follow` for a growing file), renders the analyser's events as text or JSON lines
 //! through one `BufWriter` and one reused line buffer, and prints statistics.
 
 use std::fmt::Write as _;
@@ -14,7 +15,7 @@ use mctpkit::analyze::filter::Term;
 use mctpkit::analyze::{
     Analyzer, AnalyzerOptions, Filter, Finding, MessageEvent, Micros, PacketEvent, Sink, Stats,
 };
-use mctpkit::capture::{Capture, Timestamp};
+use mctpkit::capture::{Follow, Reader, Timestamp};
 use mctpkit::render::{self, json_str, layer_json, JsonWriter};
 use mctpkit::wire::describe::fast;
 use mctpkit::wire::{Describe, Field, Value, Visitor};
@@ -55,8 +56,14 @@ pub struct ReadOptions {
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct Args {
-    /// Capture file: pcap, pcapng or tcpdump text (detected by content).
+    /// Capture file: pcap, pcapng or tcpdump text (detected by content),
+    /// possibly gzip- or zstd-compressed; `-` reads standard input (e.g.
+    /// `tcpdump -U -w - | mctpkit analyze -`).
     file: PathBuf,
+    /// Keep reading as the file grows (like `tail -f`) until Ctrl-C, then
+    /// report what is unfinished and the statistics. Not for compressed files.
+    #[arg(long)]
+    follow: bool,
     /// One line per packet (the dissector's summary) instead of per message.
     #[arg(long)]
     packets: bool,
@@ -417,7 +424,8 @@ fn open_capture(
     path: &std::path::Path,
     opts: &ReadOptions,
     tz: Option<&TimeZone>,
-) -> Result<Capture, String> {
+    follow: Option<Follow>,
+) -> Result<Reader, String> {
     let mut copts = mctpkit::capture::CaptureOptions::default();
     if let Some(d) = opts.date {
         copts.date =
@@ -428,27 +436,44 @@ fn open_capture(
             }
         }
     }
-    Capture::open_with(path, &copts).map_err(|e| e.to_string())
+    Reader::open(path, &copts, follow).map_err(|e| e.to_string())
 }
 
-/// Progress bar on stderr for big files, only when it cannot garble the
-/// listing (stderr is a terminal, stdout is not, or only stats are printed).
-fn progress_bar(args: &Args, total: u64) -> Option<indicatif::ProgressBar> {
+/// `--follow`: poll the file every 100 ms; Ctrl-C ends the capture (the
+/// unfinished messages, unanswered requests and statistics are still
+/// reported) instead of killing the process.
+fn follow_until_ctrl_c() -> Result<Follow, String> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+        .map_err(|e| format!("--follow: cannot catch Ctrl-C: {e}"))?;
+    Ok(Follow {
+        poll: std::time::Duration::from_millis(100),
+        stop,
+    })
+}
+
+/// Progress bar on stderr for big files and for pipes, only when it cannot
+/// garble the listing (stderr is a terminal, stdout is not, or only stats
+/// are printed). `total` is the file size; `None` for a pipe (then bytes
+/// read and the rate are shown).
+fn progress_bar(args: &Args, total: Option<u64>) -> Option<indicatif::ProgressBar> {
     const MIN_BYTES: u64 = 8 << 20;
     if args.no_progress
-        || total < MIN_BYTES
+        || total.is_some_and(|t| t < MIN_BYTES)
         || !io::stderr().is_terminal()
         || (io::stdout().is_terminal() && !args.stats_only)
     {
         return None;
     }
-    let pb = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})",
-    ) {
+    let pb =
+        indicatif::ProgressBar::with_draw_target(total, indicatif::ProgressDrawTarget::stderr());
+    let template = if total.is_some() {
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})"
+    } else {
+        "{spinner} [{elapsed_precise}] {bytes} read ({bytes_per_sec})"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         pb.set_style(style);
     }
     Some(pb)
@@ -460,13 +485,26 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         None => None,
     };
     let read_opts = ReadOptions { date: args.date };
-    let cap = match open_capture(&args.file, &read_opts, tz.as_ref()) {
+    // Only a regular file can grow; on a pipe Ctrl-C keeps its usual effect.
+    let growable = std::fs::metadata(&args.file).is_ok_and(|m| m.is_file());
+    let follow = if args.follow && growable {
+        Some(follow_until_ctrl_c()?)
+    } else {
+        None
+    };
+    let mut cap = match open_capture(&args.file, &read_opts, tz.as_ref(), follow) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("mctpkit: {}: {e}", args.file.display());
             return Ok(ExitCode::from(1));
         }
     };
+    if let (true, Some(c)) = (args.follow, cap.compression()) {
+        eprintln!(
+            "mctpkit: {}: --follow does not apply to {c}-compressed input; reading it to its end",
+            args.file.display()
+        );
+    }
 
     let listing = if args.stats_only {
         Listing::Nothing
@@ -496,13 +534,20 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         ..AnalyzerOptions::default()
     });
 
-    let pb = progress_bar(&args, cap.input_len() as u64);
-    let mut records = cap.records();
+    let pb = progress_bar(&args, cap.input_len());
+    // A pipe or a followed file may make the next read wait: show what is
+    // listed so far first (`tcpdump -U -w - | mctpkit analyze -`).
+    let live = args.follow || cap.input_len().is_none();
     let mut n: u64 = 0;
-    while let Some(r) = records.next() {
+    while let Some(r) = cap.next_record() {
         match r {
             Ok(rec) => analyzer.push(&rec, &mut out),
             Err(e) => analyzer.capture_error(&e, &mut out),
+        }
+        if live && cap.buffered() == 0 && out.error.is_none() {
+            if let Err(e) = out.w.flush() {
+                out.error = Some(e);
+            }
         }
         if out.error.is_some() {
             break;
@@ -510,7 +555,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         n += 1;
         if n % 4096 == 0 {
             if let Some(pb) = &pb {
-                pb.set_position(records.position() as u64);
+                pb.set_position(cap.position());
             }
         }
     }

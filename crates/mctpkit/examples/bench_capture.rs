@@ -1,7 +1,15 @@
 //! Write a synthetic but realistic SLL2 capture of N MCTP packets for
 //! whole-process benchmarks (`scripts/bench-analyze`).
 //!
-//! `cargo run --release -p mctpkit --example bench_capture -- OUT.pcap N`
+//! `cargo run --release -p mctpkit --example bench_capture -- OUT.pcap N [KIND]`
+//!
+//! OUT `-` writes to standard output, so a capture of any size can be
+//! streamed into `mctpkit analyze -` without being stored:
+//! `bench_capture - 100000000 | mctpkit analyze --stats-only -`.
+//! KIND is `normal` (the default, below) or one of the hostile captures of
+//! issue 11 (`tests/hostile/mod.rs`): `som-flood` (1,024 abandoned SOMs
+//! then ordinary two-packet messages up to N packets), `never-completed`,
+//! `unanswered`, `pdr-chain` (60 KB GetPDR parts up to N packets).
 //!
 //! The traffic cycles through control request/response pairs (Get Endpoint
 //! ID, Get Message Type Support, Get MCTP Version Support), PLDM GetTID and a
@@ -10,7 +18,10 @@
 //! instance IDs and responses 300 µs after requests.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
+
+#[path = "../tests/hostile/mod.rs"]
+mod hostile;
 
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
 use mctpkit_wire::control::builder as ctl;
@@ -18,7 +29,7 @@ use mctpkit_wire::control::{EidType, EndpointType, VersionEntry};
 use mctpkit_wire::fragment::Fragmenter;
 
 struct Gen {
-    w: PcapWriter<BufWriter<File>>,
+    w: PcapWriter<BufWriter<Box<dyn Write>>>,
     t_ns: i64,
     written: u64,
     limit: u64,
@@ -34,10 +45,7 @@ impl Gen {
                 return;
             }
             let n = n.expect("packet");
-            let ts = Timestamp {
-                secs: 1_763_683_200 + self.t_ns / 1_000_000_000,
-                nanos: (self.t_ns % 1_000_000_000) as u32,
-            };
+            let ts = self.timestamp();
             let dir = if src == 8 {
                 Direction::Outgoing
             } else {
@@ -56,15 +64,43 @@ impl Gen {
     }
 }
 
+impl Gen {
+    fn timestamp(&self) -> Timestamp {
+        Timestamp {
+            secs: 1_763_683_200 + self.t_ns / 1_000_000_000,
+            nanos: (self.t_ns % 1_000_000_000) as u32,
+        }
+    }
+
+    /// Write hostile packets (1 µs apart) until the limit.
+    fn hostile(&mut self, packets: impl Iterator<Item = Vec<u8>>) {
+        for p in packets {
+            if self.written >= self.limit {
+                return;
+            }
+            let ts = self.timestamp();
+            self.w
+                .write_packet(ts, Direction::Incoming, &p)
+                .expect("write");
+            self.written += 1;
+            self.t_ns += 1_000;
+        }
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let out = args.next().expect("usage: bench_capture OUT.pcap N");
+    let out = args
+        .next()
+        .expect("usage: bench_capture OUT.pcap|- N [KIND]");
     let limit: u64 = args.next().map_or(1_000_000, |n| n.parse().expect("N"));
-    let w = PcapWriter::new(BufWriter::with_capacity(
-        1 << 20,
-        File::create(&out).expect("create"),
-    ))
-    .expect("pcap header");
+    let kind = args.next().unwrap_or_else(|| "normal".into());
+    let sink: Box<dyn Write> = if out == "-" {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(File::create(&out).expect("create"))
+    };
+    let w = PcapWriter::new(BufWriter::with_capacity(1 << 20, sink)).expect("pcap header");
     let mut g = Gen {
         w,
         t_ns: 0,
@@ -72,6 +108,21 @@ fn main() {
         limit,
         buf: vec![0u8; 128],
     };
+    let n = u32::try_from(limit).unwrap_or(u32::MAX);
+    match kind.as_str() {
+        "normal" => normal(&mut g),
+        "som-flood" => g.hostile(hostile::som_flood(1024, n)),
+        "never-completed" => g.hostile(hostile::never_completed(n)),
+        "unanswered" => g.hostile(hostile::unanswered(n)),
+        "pdr-chain" => g.hostile(hostile::pdr_chain(n, 60_000)),
+        other => panic!("unknown KIND {other:?}"),
+    }
+    g.w.flush().expect("flush");
+    eprintln!("wrote {} packets to {out}", g.written);
+}
+
+fn normal(g: &mut Gen) {
+    let limit = g.limit;
     let versions = [
         VersionEntry::new(1, 3, Some(1), 0),
         VersionEntry::new(1, 2, None, 0),
@@ -122,6 +173,4 @@ fn main() {
         }
         i += 1;
     }
-    g.w.flush().expect("flush");
-    eprintln!("wrote {} packets to {out}", g.written);
 }

@@ -72,8 +72,15 @@ pub enum FindingKind {
     Framing,
     /// A message grew beyond the maximum message size; it is dropped.
     Oversize,
-    /// Too many messages were being reassembled at once; a new one was dropped.
+    /// Too many messages (or bytes) were being reassembled at once; the
+    /// oldest partial message was dropped to make room.
     ReassemblyLimit,
+    /// A partial message got no packet for the reassembly timeout; it is
+    /// dropped.
+    ReassemblyTimeout,
+    /// Conversation state (an SPDM / CXL context, a multipart transfer) was
+    /// forgotten: the conversation table was full or it was idle too long.
+    StateEvicted,
     /// A response (TO=0) that answers no pending request.
     UnmatchedResponse,
     /// The capture cut the packet short (snap length).
@@ -106,6 +113,8 @@ impl FindingKind {
         FindingKind::Framing,
         FindingKind::Oversize,
         FindingKind::ReassemblyLimit,
+        FindingKind::ReassemblyTimeout,
+        FindingKind::StateEvicted,
         FindingKind::UnmatchedResponse,
         FindingKind::Truncated,
         FindingKind::CaptureError,
@@ -129,6 +138,8 @@ impl FindingKind {
             FindingKind::Framing => "framing",
             FindingKind::Oversize => "oversize",
             FindingKind::ReassemblyLimit => "reassembly-limit",
+            FindingKind::ReassemblyTimeout => "reassembly-timeout",
+            FindingKind::StateEvicted => "state-evicted",
             FindingKind::UnmatchedResponse => "unmatched-response",
             FindingKind::Truncated => "truncated",
             FindingKind::CaptureError => "capture-error",
@@ -147,6 +158,7 @@ impl FindingKind {
             | FindingKind::Oversize
             | FindingKind::ReassemblyLimit
             | FindingKind::CaptureError => Severity::Error,
+            FindingKind::StateEvicted => Severity::Info,
             _ => Severity::Warning,
         }
     }
@@ -213,8 +225,30 @@ pub enum Detail {
     MessageDecode(Error),
     /// The message reached `size` bytes, more than `max`.
     Oversize { max: usize, size: usize },
-    /// More than `max` messages were in reassembly at once.
-    ReassemblyLimit { max: usize },
+    /// `max` messages (or the byte limit) were in reassembly at once; the
+    /// oldest, of `packets` packets / `bytes` bytes, was dropped.
+    ReassemblyLimit {
+        max: usize,
+        packets: u32,
+        bytes: usize,
+    },
+    /// A partial message of `packets` packets / `bytes` bytes got no packet
+    /// for more than `timeout_ns`.
+    ReassemblyTimeout {
+        packets: u32,
+        bytes: usize,
+        timeout_ns: u64,
+    },
+    /// A pending request had no response within the tag timeout (it waited
+    /// `waited_ns` when the analyser noticed).
+    RequestExpired { waited_ns: u64 },
+    /// The conversation was evicted: more than `max` conversations.
+    ConversationEvicted { max: usize },
+    /// The conversation was idle for more than `idle_ns`.
+    ConversationExpired { idle_ns: u64 },
+    /// A multipart transfer begun at `related_index` grew past `max` bytes
+    /// and was dropped.
+    MultipartOversize { max: usize },
     /// A response with no pending request; when a request with the same tag
     /// was pending but its control instance ID / command differ, they are in
     /// `pending` as `(instance_id, command)`.
@@ -341,9 +375,44 @@ impl fmt::Display for Finding {
                 f,
                 "message begun at #{rel} reached {size} B, more than {max} B; dropped"
             ),
-            Detail::ReassemblyLimit { max } => write!(
+            Detail::ReassemblyLimit {
+                max,
+                packets,
+                bytes,
+            } => write!(
                 f,
-                "{max} messages already in reassembly; this one is dropped"
+                "reassembly table full ({max} messages or the byte limit); dropped the oldest, begun at #{rel} ({packets} pkts, {bytes} B)"
+            ),
+            Detail::ReassemblyTimeout {
+                packets,
+                bytes,
+                timeout_ns,
+            } => write!(
+                f,
+                "message begun at #{rel} got no packet for {}; dropped ({packets} pkts, {bytes} B)",
+                Micros(*timeout_ns)
+            ),
+            Detail::RequestExpired { waited_ns } => write!(
+                f,
+                "request at #{rel} had no response within {} (tag expired)",
+                Micros(*waited_ns)
+            ),
+            Detail::ConversationEvicted { max } if rel != 0 => write!(
+                f,
+                "request at #{rel} dropped unanswered: its conversation was evicted (more than {max} conversations)"
+            ),
+            Detail::ConversationEvicted { max } => write!(
+                f,
+                "conversation state dropped: more than {max} conversations"
+            ),
+            Detail::ConversationExpired { idle_ns } => write!(
+                f,
+                "conversation state dropped: idle for more than {}",
+                Micros(*idle_ns)
+            ),
+            Detail::MultipartOversize { max } => write!(
+                f,
+                "GetPDR multipart transfer begun at #{rel} grew past {max} B; dropped"
             ),
             Detail::UnmatchedResponse { pending: None } => {
                 f.write_str("response with no pending request")

@@ -27,8 +27,12 @@
 //!   mctp-estack restart the same way).
 //! * A message larger than [`AnalyzerOptions::max_message_size`] is dropped
 //!   ([`FindingKind::Oversize`]), so memory stays bounded.
-//! * At most [`AnalyzerOptions::max_reassemblies`] messages are built at
-//!   once ([`FindingKind::ReassemblyLimit`] beyond that).
+//! * A partial message with no packet for
+//!   [`AnalyzerOptions::reassembly_timeout_ns`] is dropped ([`FindingKind::ReassemblyTimeout`]); when
+//!   [`AnalyzerOptions::max_reassemblies`] messages (or
+//!   [`AnalyzerOptions::max_reassembly_bytes`]) are being built, the oldest
+//!   is dropped to make room ([`FindingKind::ReassemblyLimit`]), so a new
+//!   message is never refused (see `streams.rs`).
 //! * Packets with a header version other than 1 are not interpreted (as in
 //!   Linux and Wireshark); dissector problems become findings.
 //!
@@ -71,17 +75,29 @@
 //! PLDM completion code, SPDM ERROR, NVMe-MI status, CXL return code) is a
 //! [`FindingKind::ErrorCompletion`] (see [`family::error_completion`]).
 //!
+//! Conversations are bounded and aged too (`conversations.rs`): a request
+//! pending longer than the tag timeout is reported as a
+//! [`FindingKind::NoResponse`] when the analyser ages its state (once per
+//! second of capture time, or on [`Analyzer::handle_timeout`]); at most
+//! [`AnalyzerOptions::max_conversations`] are kept (least recently used
+//! evicted, [`FindingKind::StateEvicted`] when a context is lost), and
+//! idle ones are forgotten after
+//! [`AnalyzerOptions::conversation_timeout_ns`].
+//!
 //! PLDM GetPDR multipart transfers are reassembled per conversation and
 //! decoded as a whole record ([`PdrTransfer`], on the completing response's
 //! [`MessageEvent::multipart`]); a bad transfer CRC is a
 //! [`FindingKind::Multipart`] finding.
 
+mod conversations;
 mod envelope;
 pub mod family;
 pub mod filter;
 mod finding;
 mod multipart;
+mod pairing;
 pub mod stats;
+mod streams;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -89,8 +105,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use mctpkit_wire::binding::BindingKind;
 use mctpkit_wire::control;
 use mctpkit_wire::mctp::{self, MessageType, TypeByte};
-use mctpkit_wire::message::{self, Message, Pairing};
-use mctpkit_wire::nvme_mi;
+use mctpkit_wire::message::{Message, Pairing};
 use mctpkit_wire::Error;
 
 use crate::capture::{CaptureError, Record, Timestamp};
@@ -103,19 +118,44 @@ pub use finding::{Detail, Finding, FindingKind, Micros, Severity, StreamAddr};
 pub use multipart::PdrTransfer;
 pub use stats::Stats;
 
-/// Settings of an [`Analyzer`].
+use conversations::Conversations;
+use pairing::complete;
+pub(crate) use pairing::Pending;
+use streams::{stream_key, Building, Stream, Streams};
+
+/// Settings of an [`Analyzer`]. Together they bound the analyser's memory
+/// whatever the input: at most `max_reassemblies` partial messages holding
+/// at most `max_reassembly_bytes` (plus one message of `max_message_size`),
+/// at most `max_conversations` conversations of 8 pending requests and one
+/// multipart PDR (≤ 65,545 bytes) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnalyzerOptions {
     /// Largest message (type byte included) reassembled; larger ones are
     /// dropped with a finding. Default 64 KiB, the Linux and libmctp limit.
     pub max_message_size: usize,
     /// Age after which a pending request's tag counts as expired: reusing it
-    /// is then not a tag-reuse finding. Default 6 s (Linux, libmctp).
+    /// is then not a tag-reuse finding, and the request is dropped as
+    /// unanswered ([`FindingKind::NoResponse`]). Default 6 s (Linux, libmctp).
     pub tag_timeout_ns: u64,
-    /// Most messages reassembled at once (all streams together); a SOM
-    /// beyond it is dropped with a [`FindingKind::ReassemblyLimit`]. With
-    /// `max_message_size` this bounds the analyser's memory. Default 1024.
+    /// Most streams with a message in progress at once; when full, the
+    /// oldest partial message is dropped ([`FindingKind::ReassemblyLimit`])
+    /// to make room, so a new message is never refused. Default 1024.
     pub max_reassemblies: usize,
+    /// Most bytes held by partial messages; beyond it the oldest are
+    /// dropped as for `max_reassemblies`. Default 16 MiB.
+    pub max_reassembly_bytes: usize,
+    /// Time without a packet after which a partial message is dropped
+    /// ([`FindingKind::ReassemblyTimeout`]). Default 6 s, as the stack's
+    /// `reassembly_timeout` (Linux key lifetime, mctp-estack; DSP0236 §8.8
+    /// names none; mctp-core.md §5).
+    pub reassembly_timeout_ns: u64,
+    /// Most conversations (requester, responder) tracked; a new one evicts
+    /// the least recently used. Default 1024.
+    pub max_conversations: usize,
+    /// A conversation with nothing pending and no message for this long is
+    /// forgotten (with a [`FindingKind::StateEvicted`] if it held an SPDM /
+    /// CXL context or a multipart transfer). Default 300 s.
+    pub conversation_timeout_ns: u64,
 }
 
 impl Default for AnalyzerOptions {
@@ -124,6 +164,10 @@ impl Default for AnalyzerOptions {
             max_message_size: 64 * 1024,
             tag_timeout_ns: 6_000_000_000,
             max_reassemblies: 1024,
+            max_reassembly_bytes: 16 << 20,
+            reassembly_timeout_ns: 6_000_000_000,
+            max_conversations: 1024,
+            conversation_timeout_ns: 300_000_000_000,
         }
     }
 }
@@ -251,7 +295,7 @@ fn control_info(msg: &[u8]) -> Option<ControlInfo> {
 
 /// A cheap multiplicative hasher for the small integer keys used here.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(pub(crate) u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -270,82 +314,21 @@ impl Hasher for KeyHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
-/// Stream key: src, dst, TO, tag packed into 20 bits.
-fn stream_key(src: u8, dst: u8, to: bool, tag: u8) -> u32 {
-    (u32::from(src) << 12) | (u32::from(dst) << 4) | (u32::from(to) << 3) | u32::from(tag & 7)
-}
-
-/// A message being reassembled.
-#[derive(Debug)]
-struct Building {
-    buf: Vec<u8>,
-    next_seq: u8,
-    packets: u32,
-    first_index: usize,
-    first_ts: Option<Timestamp>,
-    type_byte: Option<TypeByte>,
-    command: Option<u8>,
-}
-
-#[derive(Debug, Default)]
-enum Stream {
-    #[default]
-    Idle,
-    Building(Building),
-    /// Skipping the rest of a message already reported (gap, missing SOM,
-    /// oversize) until its EOM.
-    Discarding {
-        type_byte: Option<TypeByte>,
-        command: Option<u8>,
-    },
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    index: usize,
-    last_ts: Option<Timestamp>,
-    control: Option<ControlInfo>,
-    addr: StreamAddr,
-    msg_type: Option<MessageType>,
-    /// The family key; `None` when the family can't pair (undecoded, secured).
-    pairing: Option<Pairing>,
-    command: Option<CommandKey>,
-    /// What an NVMe-MI response needs from this request.
-    nvme_mi: Option<nvme_mi::RequestContext>,
-    /// Hash of the request bytes, to tell a retry from a new request.
-    digest: u64,
-    retries: u32,
-}
-
-/// One requester talking to one responder: the pending request per tag
-/// and what earlier messages told later ones.
-#[derive(Debug, Default)]
-struct Conversation {
-    ctx: message::Context,
-    pending: [Option<Pending>; 8],
-    /// A GetPDR multipart transfer being reassembled.
-    pdr: multipart::Reassembly,
-}
-
-/// Conversation key: requester and responder EID.
-fn conv_key(requester: u8, responder: u8) -> u16 {
-    (u16::from(requester) << 8) | u16::from(responder)
-}
-
-/// Buffers kept for reuse; more than this are freed.
-const POOL_MAX: usize = 64;
+/// Capture time (whole seconds) between two sweeps of the tables: the
+/// timeouts are seconds, so ageing to the second is enough, and comparing
+/// whole seconds keeps the per-packet check to one comparison.
+const SWEEP_INTERVAL_SECS: i64 = 1;
 
 /// The analyser. See the [module documentation](self).
 #[derive(Debug)]
 pub struct Analyzer {
     opts: AnalyzerOptions,
-    streams: FastMap<u32, Stream>,
-    /// Streams in the `Building` state.
-    active: usize,
-    conversations: FastMap<u16, Conversation>,
-    pool: Vec<Vec<u8>>,
+    streams: Streams,
+    conversations: Conversations,
+    /// Capture second at or after which the tables are swept.
+    next_sweep_secs: i64,
     counters: Counters,
 }
 
@@ -356,21 +339,16 @@ impl Default for Analyzer {
 }
 
 /// Counts findings as they pass to the caller's sink.
-struct Counting<'s, S: Sink + ?Sized> {
+pub(crate) struct Counting<'s, S: Sink + ?Sized> {
     sink: &'s mut S,
     counters: &'s mut Counters,
 }
 
 impl<S: Sink + ?Sized> Counting<'_, S> {
-    fn finding(&mut self, f: &Finding) {
+    pub(crate) fn finding(&mut self, f: &Finding) {
         self.counters.findings += 1;
         self.sink.finding(f);
     }
-}
-
-fn latency(from: Option<Timestamp>, to: Option<Timestamp>) -> Option<u64> {
-    let d = to?.as_nanos() - from?.as_nanos();
-    u64::try_from(d).ok()
 }
 
 impl Analyzer {
@@ -378,10 +356,9 @@ impl Analyzer {
     pub fn new(opts: AnalyzerOptions) -> Self {
         Analyzer {
             opts,
-            streams: FastMap::default(),
-            active: 0,
-            conversations: FastMap::default(),
-            pool: Vec::new(),
+            streams: Streams::default(),
+            conversations: Conversations::default(),
+            next_sweep_secs: i64::MIN,
             counters: Counters::default(),
         }
     }
@@ -411,6 +388,24 @@ impl Analyzer {
         sink: &mut S,
     ) {
         self.push_inner(index, ts, binding, data, data.len(), sink);
+    }
+
+    /// Age the analyser's state to time `now` without a packet: drop the
+    /// partial messages older than the reassembly timeout, the requests
+    /// older than the tag timeout and the idle conversations, each with its
+    /// finding (numbered after the last packet pushed). For a live monitor,
+    /// whose capture may go quiet: call it with the wall time now and then.
+    /// Packets pushed later must not be older than `now`.
+    pub fn handle_timeout<S: Sink + ?Sized>(&mut self, now: Timestamp, sink: &mut S) {
+        let index = usize::try_from(self.counters.packets).unwrap_or(usize::MAX);
+        let mut out = Counting {
+            sink,
+            counters: &mut self.counters,
+        };
+        self.next_sweep_secs = now.secs.saturating_add(SWEEP_INTERVAL_SECS);
+        self.conversations.sweep(now, index, &self.opts, &mut out);
+        self.streams
+            .make_room(Some(now), false, index, &self.opts, &mut out);
     }
 
     /// Report a record the capture reader could not read.
@@ -455,9 +450,11 @@ impl Analyzer {
                     payload,
                 )
             }
-            Some(r) => match self.streams.get(&stream_key(r.src, r.dst, r.to, r.tag)) {
+            Some(r) => match self.streams.get(stream_key(r.src, r.dst, r.to, r.tag)) {
                 Some(Stream::Building(b)) => (b.type_byte, b.command, &b.buf[..]),
-                Some(Stream::Discarding { type_byte, command }) => (*type_byte, *command, &[][..]),
+                Some(Stream::Discarding {
+                    type_byte, command, ..
+                }) => (*type_byte, *command, &[][..]),
                 _ => (None, None, &[][..]),
             },
             None => (None, None, &[][..]),
@@ -475,6 +472,18 @@ impl Analyzer {
             sink,
             counters: &mut self.counters,
         };
+        if let Some(now) = ts {
+            let t = now.secs;
+            // Due, or the clock went back (a merged or restarted capture).
+            if t >= self.next_sweep_secs
+                || t < self.next_sweep_secs.saturating_sub(2 * SWEEP_INTERVAL_SECS)
+            {
+                self.next_sweep_secs = t.saturating_add(SWEEP_INTERVAL_SECS);
+                self.conversations.sweep(now, index, &self.opts, &mut out);
+                self.streams
+                    .make_room(ts, false, index, &self.opts, &mut out);
+            }
+        }
         if orig_len > data.len() {
             let mut f = Finding::new(
                 FindingKind::Truncated,
@@ -514,10 +523,13 @@ impl Analyzer {
             tag: r.tag,
         };
         let max = self.opts.max_message_size;
-        let state = std::mem::take(self.streams.entry(key).or_default());
-        if matches!(state, Stream::Building(_)) {
-            self.active = self.active.saturating_sub(1);
+        if !r.eom && (r.som || !self.streams.contains(key)) {
+            // A stream entry may be created: age the table and make room.
+            let need_slot = !self.streams.contains(key);
+            self.streams
+                .make_room(ts, need_slot, index, &self.opts, &mut out);
         }
+        let state = self.streams.take(key);
 
         let finding = |kind, detail, related: Option<usize>, tb: Option<TypeByte>| {
             let mut f = Finding::new(kind, index, ts, detail);
@@ -538,7 +550,7 @@ impl Analyzer {
                     Some(b.first_index),
                     b.type_byte,
                 ));
-                recycle(&mut self.pool, b.buf);
+                self.streams.release(b.buf);
             }
             if payload.len() > max {
                 out.finding(&finding(
@@ -551,12 +563,7 @@ impl Analyzer {
                     type_byte,
                 ));
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
-                        key,
-                        Stream::Discarding { type_byte, command },
-                    );
+                    self.streams.discard(key, None, type_byte, command, ts);
                 }
                 return;
             }
@@ -598,28 +605,9 @@ impl Analyzer {
                 );
                 return;
             }
-            if self.active >= self.opts.max_reassemblies {
-                out.finding(&finding(
-                    FindingKind::ReassemblyLimit,
-                    Detail::ReassemblyLimit {
-                        max: self.opts.max_reassemblies,
-                    },
-                    Some(index),
-                    type_byte,
-                ));
-                set(
-                    &mut self.streams,
-                    &mut self.active,
-                    key,
-                    Stream::Discarding { type_byte, command },
-                );
-                return;
-            }
-            let mut buf = self.pool.pop().unwrap_or_default();
-            buf.extend_from_slice(payload);
-            set(
-                &mut self.streams,
-                &mut self.active,
+            let buf = self.streams.buffer(payload);
+            let serial = self.streams.enqueue(key, ts);
+            self.streams.put(
                 key,
                 Stream::Building(Building {
                     buf,
@@ -627,8 +615,10 @@ impl Analyzer {
                     packets: 1,
                     first_index: index,
                     first_ts: ts,
+                    last_ts: ts,
                     type_byte,
                     command,
+                    serial,
                 }),
             );
             return;
@@ -646,25 +636,18 @@ impl Analyzer {
                     None,
                 ));
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
-                        key,
-                        Stream::Discarding {
-                            type_byte: None,
-                            command: None,
-                        },
-                    );
+                    self.streams.discard(key, None, None, None, ts);
                 }
             }
-            Stream::Discarding { type_byte, command } => {
+            Stream::Discarding {
+                type_byte,
+                command,
+                serial,
+                ..
+            } => {
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
-                        key,
-                        Stream::Discarding { type_byte, command },
-                    );
+                    self.streams
+                        .discard(key, Some(serial), type_byte, command, ts);
                 }
             }
             Stream::Building(mut b) => {
@@ -691,16 +674,17 @@ impl Analyzer {
                         b.type_byte,
                     ));
                 } else {
-                    b.buf.extend_from_slice(payload);
+                    self.streams.append(&mut b.buf, payload);
                     b.packets += 1;
                     b.next_seq = (b.next_seq + 1) & 3;
+                    b.last_ts = ts;
                     if !r.eom {
-                        set(
-                            &mut self.streams,
-                            &mut self.active,
-                            key,
-                            Stream::Building(b),
-                        );
+                        if self.streams.bytes() > self.opts.max_reassembly_bytes {
+                            // Over the byte budget: drop the oldest others.
+                            self.streams
+                                .make_room(ts, true, index, &self.opts, &mut out);
+                        }
+                        self.streams.put(key, Stream::Building(b));
                         return;
                     }
                     let env = Envelope {
@@ -724,19 +708,16 @@ impl Analyzer {
                         &b.buf,
                         None,
                     );
-                    recycle(&mut self.pool, b.buf);
+                    self.streams.release(b.buf);
                     return;
                 }
-                // Gap or oversize: the message is dropped.
-                let (type_byte, command) = (b.type_byte, b.command);
-                recycle(&mut self.pool, b.buf);
+                // Gap or oversize: the message is dropped; its queue entry
+                // (same serial) stays valid for the rest of it.
+                let (type_byte, command, serial) = (b.type_byte, b.command, b.serial);
+                self.streams.release(b.buf);
                 if !r.eom {
-                    set(
-                        &mut self.streams,
-                        &mut self.active,
-                        key,
-                        Stream::Discarding { type_byte, command },
-                    );
+                    self.streams
+                        .discard(key, Some(serial), type_byte, command, ts);
                 }
             }
         }
@@ -748,31 +729,23 @@ impl Analyzer {
     /// analyser is then empty and may be reused.
     pub fn finish<S: Sink + ?Sized>(&mut self, sink: &mut S) {
         let mut findings = Vec::new();
-        self.active = 0;
-        for (key, stream) in self.streams.drain() {
-            if let Stream::Building(b) = stream {
-                let mut f = Finding::new(
-                    FindingKind::Incomplete,
-                    b.first_index,
-                    b.first_ts,
-                    Detail::Incomplete {
-                        packets: b.packets,
-                        bytes: b.buf.len(),
-                    },
-                );
-                f.related_index = Some(b.first_index);
-                f.addr = Some(StreamAddr {
-                    src: (key >> 12) as u8,
-                    dst: (key >> 4) as u8,
-                    to: key & 8 != 0,
-                    tag: (key & 7) as u8,
-                });
-                f.msg_type = b.type_byte.map(|t| t.msg_type);
-                findings.push(f);
-                recycle(&mut self.pool, b.buf);
-            }
+        for (key, b) in self.streams.drain() {
+            let mut f = Finding::new(
+                FindingKind::Incomplete,
+                b.first_index,
+                b.first_ts,
+                Detail::Incomplete {
+                    packets: b.packets,
+                    bytes: b.buf.len(),
+                },
+            );
+            f.related_index = Some(b.first_index);
+            f.addr = Some(streams::stream_addr(key));
+            f.msg_type = b.type_byte.map(|t| t.msg_type);
+            findings.push(f);
+            self.streams.release(b.buf);
         }
-        for (_, conv) in self.conversations.drain() {
+        for conv in self.conversations.drain() {
             for p in conv.pending.into_iter().flatten() {
                 let mut f = Finding::new(
                     FindingKind::NoResponse,
@@ -797,333 +770,4 @@ impl Analyzer {
             sink.finding(f);
         }
     }
-}
-
-/// Put a stream's state back (the slot exists: `push_inner` took it out).
-fn set(streams: &mut FastMap<u32, Stream>, active: &mut usize, key: u32, s: Stream) {
-    if let Some(slot) = streams.get_mut(&key) {
-        if matches!(s, Stream::Building(_)) {
-            *active += 1;
-        }
-        *slot = s;
-    }
-}
-
-fn recycle(pool: &mut Vec<Vec<u8>>, mut buf: Vec<u8>) {
-    if pool.len() < POOL_MAX {
-        buf.clear();
-        pool.push(buf);
-    }
-}
-
-/// A cheap 64-bit digest of a request's bytes, to recognise a retry.
-fn digest(bytes: &[u8]) -> u64 {
-    let mut h = KeyHasher(bytes.len() as u64);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h.0 = (h.0.rotate_left(23) ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    h.write(chunks.remainder());
-    h.0
-}
-
-/// Families whose `pairing()` is `None` only for messages that expect no
-/// response (datagrams, events, frames).
-fn can_pair(m: &Message<'_>) -> bool {
-    matches!(
-        m,
-        Message::Control(_)
-            | Message::Pldm(_)
-            | Message::NcSi(_)
-            | Message::Ethernet(_)
-            | Message::NvmeMi(_)
-            | Message::Spdm(_)
-            | Message::Cxl(_)
-    )
-}
-
-fn has_pending(convs: &FastMap<u16, Conversation>, key: u16, tag: u8) -> bool {
-    convs
-        .get(&key)
-        .is_some_and(|c| c.pending[usize::from(tag & 7)].is_some())
-}
-
-/// Decode with the conversation's context, match requests and responses by
-/// (requester, responder, tag) and the family's pairing key, report
-/// retries, error completions and multipart transfers, then hand the
-/// message to the sink. `pre` is the dissector's decode of a single-packet
-/// message (its problems are already reported); `None` for a reassembled
-/// message, decoded here.
-fn complete<S: Sink + ?Sized>(
-    convs: &mut FastMap<u16, Conversation>,
-    opts: &AnalyzerOptions,
-    out: &mut Counting<'_, S>,
-    env: Envelope,
-    bytes: &[u8],
-    pre: Option<Result<Message<'_>, Error>>,
-) {
-    let addr = StreamAddr {
-        src: env.src,
-        dst: env.dst,
-        to: env.to,
-        tag: env.tag,
-    };
-    let tag = usize::from(env.tag & 7);
-    let mk = |kind, detail, related: Option<usize>| {
-        let mut f = Finding::new(kind, env.first_index, env.first_ts, detail);
-        f.related_index = related;
-        f.addr = Some(addr);
-        f.msg_type = env.msg_type();
-        f
-    };
-
-    // The conversation: requests open it; a response belongs to the one
-    // whose request is pending on its tag (sent to us, or to the broadcast
-    // or null EID).
-    let mut key = if env.to {
-        conv_key(env.src, env.dst)
-    } else {
-        conv_key(env.dst, env.src)
-    };
-    let needs_ctx = matches!(
-        env.msg_type(),
-        Some(MessageType::Spdm | MessageType::CxlFmApi | MessageType::CxlCci)
-    );
-    let mut conv = if env.to || needs_ctx {
-        Some(convs.entry(key).or_default())
-    } else {
-        convs.get_mut(&key)
-    };
-    if !env.to && conv.as_ref().is_none_or(|c| c.pending[tag].is_none()) {
-        // Not answering a request sent to us: maybe one sent to the
-        // broadcast or null EID (rare; more lookups only then).
-        for alt in [mctp::EID_BROADCAST, mctp::EID_NULL] {
-            let k = conv_key(env.dst, alt);
-            if has_pending(convs, k, env.tag) {
-                key = k;
-                break;
-            }
-        }
-        conv = if needs_ctx {
-            Some(convs.entry(key).or_default())
-        } else {
-            convs.get_mut(&key)
-        };
-    }
-
-    // Decode with what earlier messages told us (only SPDM, CXL and
-    // NVMe-MI responses use it; others keep the dissector's decode).
-    let slot = conv
-        .as_ref()
-        .and_then(|c| c.pending[tag])
-        .filter(|_| !env.to);
-    let reassembled = pre.is_none();
-    let message = if needs_ctx || env.msg_type() == Some(MessageType::NvmeMi) {
-        let mut ctx = conv.as_ref().map(|c| c.ctx).unwrap_or_default();
-        ctx.nvme_mi = slot.and_then(|p| p.nvme_mi);
-        match pre {
-            Some(Ok(m)) if !ctx.matters_for(m.msg_type()) => Ok(m),
-            Some(Err(e)) => Err(e),
-            _ => Message::parse_with(bytes, &ctx).map(|m| m.with_tag_owner(env.to)),
-        }
-    } else {
-        match pre {
-            Some(r) => r,
-            None => Message::parse(bytes).map(|m| m.with_tag_owner(env.to)),
-        }
-    };
-    if reassembled {
-        // A whole message with a bad body still shows its header; the body
-        // error is a finding either way.
-        let error = match &message {
-            Ok(m) => m.problem(),
-            Err(e) => Some(*e),
-        };
-        if let Some(e) = error {
-            out.finding(&mk(
-                FindingKind::DecodeError,
-                Detail::MessageDecode(e),
-                Some(env.first_index),
-            ));
-        }
-        if let Some(i) = message
-            .as_ref()
-            .ok()
-            .and_then(|m| m.integrity())
-            .filter(|i| !i.ok())
-        {
-            out.finding(&mk(
-                FindingKind::BadIntegrity,
-                Detail::Problem(crate::dissect::Problem::BadIntegrity(i)),
-                Some(env.first_index),
-            ));
-        }
-    }
-    let msg = message.as_ref().ok();
-    let pairing = msg.and_then(|m| m.pairing());
-    // A matched response takes its request's command instead.
-    let mut command_key = if env.to || slot.is_none() {
-        msg.and_then(CommandKey::of)
-    } else {
-        None
-    };
-    if needs_ctx {
-        if let (Some(c), Some(m)) = (conv.as_deref_mut(), msg) {
-            c.ctx.observe(m);
-        }
-    }
-
-    let mut request = None;
-    let mut multipart = None;
-    if env.to {
-        let ctrl = control_info(bytes);
-        let expects_response = match (msg, pairing) {
-            (_, Some(p)) => p.request,
-            (Some(m), None) => !can_pair(m),
-            (None, None) => !matches!(ctrl, Some(c) if c.datagram || !c.rq),
-        };
-        if let (true, Some(conv)) = (expects_response, conv) {
-            if let Some(m @ Message::Pldm(_)) = msg {
-                conv.pdr.observe_request(m);
-            }
-            let mut new = Pending {
-                index: env.first_index,
-                last_ts: env.last_ts,
-                control: ctrl,
-                addr,
-                msg_type: env.msg_type(),
-                pairing,
-                command: command_key,
-                nvme_mi: match msg {
-                    Some(Message::NvmeMi(n)) => n.request_context(),
-                    _ => None,
-                },
-                digest: if pairing.is_some() { digest(bytes) } else { 0 },
-                retries: 0,
-            };
-            // The same request again (any tag) before its response: a retry.
-            let retry = pairing.and_then(|p| {
-                conv.pending
-                    .iter_mut()
-                    .find(|o| o.is_some_and(|o| o.pairing == Some(p) && o.digest == new.digest))
-            });
-            if let Some(old) = retry.and_then(Option::take) {
-                new.retries = old.retries + 1;
-                let mut f = mk(
-                    FindingKind::Retry,
-                    Detail::Retry { count: new.retries },
-                    Some(old.index),
-                );
-                f.command = command_key;
-                out.finding(&f);
-            }
-            if let Some(old) = conv.pending[tag].replace(new) {
-                let waited = latency(old.last_ts, env.first_ts);
-                let expired = waited.is_some_and(|w| w > opts.tag_timeout_ns);
-                let mut f = if expired {
-                    let mut f = mk(
-                        FindingKind::NoResponse,
-                        Detail::NoResponse {
-                            at_end: false,
-                            waited_ns: waited,
-                        },
-                        Some(old.index),
-                    );
-                    f.msg_type = old.msg_type;
-                    f.command = old.command;
-                    f
-                } else {
-                    mk(FindingKind::TagReuse, Detail::TagReuse, Some(old.index))
-                };
-                f.related_index = Some(old.index);
-                out.finding(&f);
-            }
-        }
-    } else {
-        match (conv, slot) {
-            (Some(conv), Some(p)) => {
-                let fits = match (p.pairing, pairing) {
-                    (Some(a), Some(b)) => !b.request && (b.any_pending || a.key == b.key),
-                    (_, Some(b)) => !b.request,
-                    _ => true,
-                };
-                if fits {
-                    let interim =
-                        matches!(msg, Some(Message::NvmeMi(n)) if n.is_more_processing_required());
-                    if !interim {
-                        conv.pending[tag] = None;
-                    }
-                    request = Some(RequestMatch {
-                        index: p.index,
-                        latency_ns: latency(p.last_ts, env.last_ts),
-                        interim,
-                        retries: p.retries,
-                    });
-                    command_key = p.command.or_else(|| msg.and_then(CommandKey::of));
-                    if let Some(m @ Message::Pldm(_)) = msg {
-                        if let Some(done) = conv.pdr.observe_response(p.index, m) {
-                            if let Some(d) = done.finding_detail() {
-                                let mut f = mk(FindingKind::Multipart, d, Some(done.first_index));
-                                f.command = command_key;
-                                out.finding(&f);
-                            }
-                            multipart = Some(done);
-                        }
-                    }
-                } else {
-                    let ctrl = control_info(bytes);
-                    let mut f = match (p.control, ctrl) {
-                        (Some(rq), Some(_)) => mk(
-                            FindingKind::UnmatchedResponse,
-                            Detail::UnmatchedResponse {
-                                pending: Some((rq.instance_id, rq.command)),
-                            },
-                            Some(p.index),
-                        ),
-                        _ => mk(
-                            FindingKind::UnmatchedResponse,
-                            Detail::PairingMismatch,
-                            Some(p.index),
-                        ),
-                    };
-                    f.command = p.command;
-                    out.finding(&f);
-                    command_key = msg.and_then(CommandKey::of);
-                }
-            }
-            _ => {
-                let mut f = mk(
-                    FindingKind::UnmatchedResponse,
-                    Detail::UnmatchedResponse { pending: None },
-                    None,
-                );
-                f.command = command_key;
-                out.finding(&f);
-            }
-        }
-        if let Some(e) = msg.and_then(family::error_completion) {
-            let mut f = mk(
-                FindingKind::ErrorCompletion,
-                Detail::ErrorCompletion(e),
-                request.map(|r| r.index),
-            );
-            if e.not_ready {
-                f.severity = Severity::Info;
-            }
-            f.command = command_key;
-            out.finding(&f);
-        }
-    }
-    out.counters.messages += 1;
-    out.sink.message(&MessageEvent {
-        envelope: env,
-        bytes,
-        message,
-        request,
-        command_key,
-        pairing,
-        multipart,
-    });
 }

@@ -15,6 +15,12 @@
 //! partial record silently (the retransmission that usually follows starts
 //! a new one). The completed record is decoded with
 //! [`pdr::Record::parse`] and its CRC checked.
+//!
+//! Memory: a PDR is a 10-byte header and at most 65,535 bytes of data
+//! (DSP0248 §28.1, `dataLength` is 16 bits), so a transfer growing past
+//! [`MAX_PDR_BYTES`] is dropped with a finding, and the buffer of a
+//! completed transfer larger than [`KEEP_BYTES`] is freed rather than kept
+//! for reuse, so an idle conversation holds little.
 
 use std::fmt;
 
@@ -97,6 +103,11 @@ impl fmt::Display for PdrTransfer {
     }
 }
 
+/// Largest PDR: 10-byte common header + 65,535 bytes of data.
+pub(crate) const MAX_PDR_BYTES: usize = 10 + 65_535;
+/// Completed-transfer buffers up to this size are kept for reuse.
+const KEEP_BYTES: usize = 4096;
+
 /// The GetPDR request last seen in a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LastRequest {
@@ -142,6 +153,19 @@ fn get_pdr_response<'a>(m: &Message<'a>) -> Option<platform::GetPdrResponse<'a>>
 }
 
 impl Reassembly {
+    /// `true` while a transfer is being built.
+    pub(crate) fn in_progress(&self) -> bool {
+        self.building.is_some()
+    }
+
+    /// Free the completed transfer's buffer if it is large (call once its
+    /// event has been handed out).
+    pub(crate) fn trim(&mut self) {
+        if self.done.bytes.capacity() > KEEP_BYTES {
+            self.done = PdrTransfer::default();
+        }
+    }
+
     /// Note a request of the conversation (only GetPDR matters).
     pub(crate) fn observe_request(&mut self, m: &Message<'_>) {
         if let Some(r) = get_pdr_request(m) {
@@ -153,14 +177,18 @@ impl Reassembly {
         }
     }
 
-    /// Feed a matched response; returns the transfer it completes.
-    /// `request_index` is the capture index of the request it answers.
+    /// Feed a matched response; returns the transfer it completes, or
+    /// `Err(first_index)` when the transfer begun at `first_index` grew past
+    /// [`MAX_PDR_BYTES`] and was dropped. `request_index` is the capture
+    /// index of the request it answers.
     pub(crate) fn observe_response(
         &mut self,
         request_index: usize,
         m: &Message<'_>,
-    ) -> Option<&PdrTransfer> {
-        let r = get_pdr_response(m)?;
+    ) -> Result<Option<&PdrTransfer>, usize> {
+        let Some(r) = get_pdr_response(m) else {
+            return Ok(None);
+        };
         let req = self.last_request.take();
         match r.transfer_flag {
             TransferFlag::Start => {
@@ -173,27 +201,36 @@ impl Reassembly {
                 t.crc_found = None;
                 t.crc_computed = 0;
                 self.building = Some((t, r.next_data_transfer_handle));
-                None
+                Ok(None)
             }
             TransferFlag::Middle | TransferFlag::End => {
-                let (mut t, next) = self.building.take()?;
+                let Some((mut t, next)) = self.building.take() else {
+                    return Ok(None);
+                };
                 let chained = req.is_some_and(|q| !q.first_part && q.data_transfer_handle == next);
                 if !chained {
                     self.done = t;
-                    return None;
+                    self.trim();
+                    return Ok(None);
+                }
+                if t.bytes.len() + r.record_data.len() > MAX_PDR_BYTES {
+                    let first = t.first_index;
+                    self.done = t;
+                    self.trim();
+                    return Err(first);
                 }
                 t.bytes.extend_from_slice(r.record_data);
                 t.parts += 1;
                 if r.transfer_flag == TransferFlag::Middle {
                     self.building = Some((t, r.next_data_transfer_handle));
-                    return None;
+                    return Ok(None);
                 }
                 t.crc_found = r.transfer_crc;
                 t.crc_computed = pdr::transfer_crc(&t.bytes);
                 self.done = t;
-                Some(&self.done)
+                Ok(Some(&self.done))
             }
-            _ => None,
+            _ => Ok(None),
         }
     }
 }

@@ -5,23 +5,53 @@
 //!
 //! [`Stats`] is fed the same events a sink receives (usually after a
 //! filter), so it can describe a whole capture or a filtered view.
-//! Latencies are stored (8 bytes per matched response) and percentiles are
-//! taken by the nearest-rank method on the sorted samples: the p-th
-//! percentile of n samples is the ⌈p·n/100⌉-th smallest.
+//!
+//! Latencies: counts, minimum and maximum are always exact. Percentiles
+//! are taken by the nearest-rank method (the p-th percentile of n samples
+//! is the ⌈p·n/100⌉-th smallest): exactly, on the stored samples, while a
+//! row has at most [`EXACT_SAMPLES`]; beyond that the samples move into a
+//! fixed-precision histogram (`hdrhistogram`, 3 significant digits, so a
+//! percentile is within 0.1 % of the true one, clamped to the exact
+//! minimum and maximum), so memory stays bounded however long the capture.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use hdrhistogram::Histogram;
 
 use mctpkit_wire::mctp::MessageType;
 
 use super::{CommandKey, Finding, FindingKind, MessageEvent, Micros};
 use crate::render::json_str;
 
-/// Stored latency samples in nanoseconds.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Samples a latency row keeps exactly before it moves to a histogram.
+pub const EXACT_SAMPLES: usize = 4096;
+
+/// Latency samples in nanoseconds: exact while few, then a histogram.
+#[derive(Debug, Clone, Default)]
 pub struct Latencies {
+    count: u64,
+    min: u64,
+    max: u64,
     samples: Vec<u64>,
     sorted: bool,
+    hist: Option<Box<Histogram<u64>>>,
+}
+
+impl PartialEq for Latencies {
+    fn eq(&self, o: &Self) -> bool {
+        (self.count, self.min, self.max, &self.samples) == (o.count, o.min, o.max, &o.samples)
+            && self.hist.as_deref() == o.hist.as_deref()
+    }
+}
+
+impl Eq for Latencies {}
+
+/// Record `v`, growing the histogram's range when needed (auto-resize).
+fn record(h: &mut Histogram<u64>, v: u64) {
+    if h.record(v).is_err() {
+        h.saturating_record(v);
+    }
 }
 
 /// Percentiles of a set of latencies, in nanoseconds.
@@ -38,18 +68,45 @@ pub struct LatencySummary {
 impl Latencies {
     /// Add a sample.
     pub fn push(&mut self, ns: u64) {
+        if self.count == 0 {
+            (self.min, self.max) = (ns, ns);
+        } else {
+            self.min = self.min.min(ns);
+            self.max = self.max.max(ns);
+        }
+        self.count += 1;
+        if let Some(h) = &mut self.hist {
+            record(h, ns);
+            return;
+        }
         self.samples.push(ns);
         self.sorted = false;
+        if self.samples.len() > EXACT_SAMPLES {
+            // 3 significant digits from 1 ns, resizing as larger values come.
+            if let Ok(mut h) = Histogram::new(3) {
+                for &v in &self.samples {
+                    record(&mut h, v);
+                }
+                self.samples = Vec::new();
+                self.hist = Some(Box::new(h));
+            }
+        }
     }
 
     /// Number of samples.
     pub fn len(&self) -> usize {
-        self.samples.len()
+        usize::try_from(self.count).unwrap_or(usize::MAX)
     }
 
     /// `true` without samples.
     pub fn is_empty(&self) -> bool {
-        self.samples.is_empty()
+        self.count == 0
+    }
+
+    /// `true` once the samples are kept in a histogram (percentiles are
+    /// then quantised to 3 significant digits).
+    pub fn is_histogram(&self) -> bool {
+        self.hist.is_some()
     }
 
     fn sort(&mut self) {
@@ -61,25 +118,28 @@ impl Latencies {
 
     /// The nearest-rank `p`-th percentile (0 < p ≤ 100); `None` without samples.
     pub fn percentile(&mut self, p: f64) -> Option<u64> {
-        self.sort();
-        let n = self.samples.len();
-        if n == 0 {
+        if self.count == 0 {
             return None;
         }
+        if let Some(h) = &self.hist {
+            let v = h.value_at_quantile(p / 100.0);
+            return Some(v.clamp(self.min, self.max));
+        }
+        self.sort();
+        let n = self.samples.len();
         let rank = ((p / 100.0) * n as f64).ceil() as usize;
         self.samples.get(rank.clamp(1, n) - 1).copied()
     }
 
     /// Count, min, p50, p90, p99 and max; `None` without samples.
     pub fn summary(&mut self) -> Option<LatencySummary> {
-        self.sort();
         Some(LatencySummary {
-            count: self.samples.len(),
-            min: *self.samples.first()?,
             p50: self.percentile(50.0)?,
             p90: self.percentile(90.0)?,
             p99: self.percentile(99.0)?,
-            max: *self.samples.last()?,
+            count: self.len(),
+            min: self.min,
+            max: self.max,
         })
     }
 }
@@ -459,5 +519,30 @@ mod tests {
         // adding a sample re-sorts
         l.push(0);
         assert_eq!(l.summary().unwrap().min, 0);
+    }
+
+    #[test]
+    fn many_samples_go_to_a_bounded_histogram() {
+        let mut l = Latencies::default();
+        // 1..=1,000,000 µs in a scrambled order.
+        let n = 1_000_000u64;
+        for i in 0..n {
+            l.push((i * 7_919 % n + 1) * 1000);
+        }
+        assert!(l.is_histogram());
+        let s = l.summary().unwrap();
+        assert_eq!(s.count, 1_000_000);
+        assert_eq!((s.min, s.max), (1000, 1_000_000_000));
+        for (got, want) in [
+            (s.p50, 500_000_000u64),
+            (s.p90, 900_000_000),
+            (s.p99, 990_000_000),
+        ] {
+            let err = got.abs_diff(want) as f64 / want as f64;
+            assert!(err < 0.001, "{got} vs {want}");
+        }
+        // Bounded: the histogram of 3 significant digits up to 1 s.
+        let h = l.hist.as_ref().unwrap();
+        assert!(h.distinct_values() < 64 * 1024);
     }
 }

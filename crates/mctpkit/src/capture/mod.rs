@@ -1,10 +1,19 @@
 //! Capture input and output: pcap, pcapng and tcpdump text dumps in;
 //! pcap (LINUX_SLL2, protocol 0x00FA) out.
 //!
-//! Formats are detected by content, never by file name. A capture is read
-//! into memory once and [`Capture::records`] hands out records that borrow
-//! from it, so walking a capture allocates nothing per packet (text dumps
-//! are parsed once at open time into an arena that records borrow from).
+//! Formats are detected by content, never by file name. Two readers share
+//! the per-record parsing code:
+//!
+//! * [`stream::Reader`] reads a file, a pipe or standard input
+//!   incrementally through a bounded window, unwraps gzip and zstd, can
+//!   follow a growing file, and lends one record at a time: memory stays
+//!   flat whatever the size of the capture. `mctpkit analyze` uses it.
+//! * [`Capture`] holds a whole capture in memory and [`Capture::records`]
+//!   hands out records that borrow from it (text dumps are parsed once at
+//!   open time into an arena that records borrow from), for callers that
+//!   want a plain iterator or to walk a capture twice.
+//!
+//! Either way walking a capture allocates nothing per packet.
 //!
 //! ```no_run
 //! use mctpkit::capture::Capture;
@@ -32,11 +41,21 @@ use std::path::Path;
 
 use mctpkit_wire::binding::BindingKind;
 
+pub mod input;
 pub mod linktype;
 pub mod pcap;
 pub mod pcapng;
+pub mod stream;
 pub mod text;
 pub mod writer;
+
+pub use input::Compression;
+pub use stream::{Follow, Reader};
+
+/// Longest record (pcap record, pcapng block, text dump packet) the
+/// readers accept: 16 MiB, far above libpcap's largest snap length
+/// (262,144 bytes). It bounds the streaming reader's window.
+pub const MAX_FRAME_LEN: usize = 16 << 20;
 
 pub use pcap::PcapRecords;
 pub use pcapng::PcapNgRecords;

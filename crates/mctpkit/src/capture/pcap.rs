@@ -26,7 +26,7 @@ pub const FILE_HEADER_LEN: usize = 24;
 pub const RECORD_HEADER_LEN: usize = 16;
 
 /// What the file header says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PcapHeaderInfo {
     /// Multi-byte fields are big-endian.
     pub big_endian: bool,
@@ -108,15 +108,134 @@ pub(crate) fn ts_from_parts(secs: u32, frac: u32, nanos: bool) -> Timestamp {
     }
 }
 
-/// Iterator over the records of a classic pcap file.
+/// What one parsing step produced: bytes consumed, the item to hand out
+/// (`None`: nothing to report, go on) and whether iteration must stop.
+#[derive(Debug)]
+pub(crate) struct Step<'a> {
+    pub(crate) consumed: usize,
+    pub(crate) item: Option<Result<Record<'a>, CaptureError>>,
+    pub(crate) done: bool,
+}
+
+/// Record-level state of a pcap reader, independent of where the bytes
+/// live (a whole file in memory or a streaming window).
+#[derive(Debug, Clone)]
+pub(crate) struct PcapState {
+    header: PcapHeaderInfo,
+    index: usize,
+    unsupported_reported: bool,
+}
+
+impl PcapState {
+    pub(crate) fn new(header: PcapHeaderInfo) -> Self {
+        PcapState {
+            header,
+            index: 0,
+            unsupported_reported: false,
+        }
+    }
+
+    /// Length of the record starting at `rest` (header and captured bytes),
+    /// or `None` while its header is incomplete.
+    pub(crate) fn frame_len(&self, rest: &[u8]) -> Option<usize> {
+        if rest.len() < RECORD_HEADER_LEN {
+            return None;
+        }
+        let caplen = read_u32(rest, 8, self.header.big_endian) as usize;
+        Some(RECORD_HEADER_LEN.saturating_add(caplen))
+    }
+
+    /// Parse the record at the start of `rest`, which is at byte `offset` of
+    /// the input. `rest` holds the whole record, or everything left of the
+    /// input when the input ends inside it (then the record is reported as
+    /// truncated and iteration stops). `rest` is not empty.
+    pub(crate) fn step<'a>(&mut self, rest: &'a [u8], offset: usize) -> Step<'a> {
+        self.index += 1;
+        let parsed = if self.header.big_endian {
+            parse_pcap_frame_be(rest)
+        } else {
+            parse_pcap_frame(rest)
+        };
+        let (after, frame) = match parsed {
+            Ok(v) => v,
+            Err(_) => {
+                // Only a short read can fail here: either the record
+                // header or its caplen bytes run past the end of file.
+                // Nothing after it can be framed, so stop.
+                let message = if rest.len() < RECORD_HEADER_LEN {
+                    format!(
+                        "record header truncated: {} of {RECORD_HEADER_LEN} bytes before end of file",
+                        rest.len()
+                    )
+                } else {
+                    let caplen = read_u32(rest, 8, self.header.big_endian);
+                    format!(
+                        "captured length {caplen} runs past end of file ({} bytes left)",
+                        rest.len() - RECORD_HEADER_LEN
+                    )
+                };
+                return Step {
+                    consumed: rest.len(),
+                    item: Some(Err(CaptureError {
+                        index: self.index,
+                        offset,
+                        message,
+                    })),
+                    done: true,
+                };
+            }
+        };
+        let consumed = rest.len() - after.len();
+        let lt = self.header.linktype;
+        if !linktype::is_supported(lt) {
+            // One error for the whole file; later records are skipped
+            // (they still count for `index`).
+            let item = (!self.unsupported_reported).then(|| {
+                Err(CaptureError {
+                    index: self.index,
+                    offset,
+                    message: linktype::unsupported(lt),
+                })
+            });
+            self.unsupported_reported = true;
+            return Step {
+                consumed,
+                item,
+                done: false,
+            };
+        }
+        let ts = ts_from_parts(frame.ts_sec, frame.ts_usec, self.header.nanos);
+        let orig_len = usize::try_from(frame.origlen).unwrap_or(usize::MAX);
+        let item = match linktype::decapsulate(lt, frame.data, orig_len) {
+            Ok(d) => Ok(Record {
+                index: self.index,
+                ts: Some(ts),
+                binding: d.binding,
+                direction: d.direction,
+                data: d.data,
+                orig_len: d.orig_len,
+            }),
+            Err(message) => Err(CaptureError {
+                index: self.index,
+                offset,
+                message,
+            }),
+        };
+        Step {
+            consumed,
+            item: Some(item),
+            done: false,
+        }
+    }
+}
+
+/// Iterator over the records of a classic pcap file in memory.
 #[derive(Debug, Clone)]
 pub struct PcapRecords<'a> {
     bytes: &'a [u8],
     pos: usize,
-    header: PcapHeaderInfo,
-    index: usize,
+    state: PcapState,
     done: bool,
-    unsupported_reported: bool,
 }
 
 impl<'a> PcapRecords<'a> {
@@ -124,10 +243,8 @@ impl<'a> PcapRecords<'a> {
         PcapRecords {
             bytes,
             pos: FILE_HEADER_LEN.min(bytes.len()),
-            header,
-            index: 0,
+            state: PcapState::new(header),
             done: false,
-            unsupported_reported: false,
         }
     }
 
@@ -141,83 +258,35 @@ impl<'a> Iterator for PcapRecords<'a> {
     type Item = Result<Record<'a>, CaptureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.done {
-                return None;
-            }
-            let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            if rest.is_empty() {
-                self.done = true;
-                return None;
-            }
-            let offset = self.pos;
-            self.index += 1;
-            let parsed = if self.header.big_endian {
-                parse_pcap_frame_be(rest)
-            } else {
-                parse_pcap_frame(rest)
-            };
-            let (after, frame) = match parsed {
-                Ok(v) => v,
-                Err(_) => {
-                    // Only a short read can fail here: either the record
-                    // header or its caplen bytes run past the end of file.
-                    // Nothing after it can be framed, so stop.
-                    self.done = true;
-                    self.pos = self.bytes.len();
-                    let message = if rest.len() < RECORD_HEADER_LEN {
-                        format!(
-                            "record header truncated: {} of {RECORD_HEADER_LEN} bytes before end of file",
-                            rest.len()
-                        )
-                    } else {
-                        let caplen = read_u32(rest, 8, self.header.big_endian);
-                        format!(
-                            "captured length {caplen} runs past end of file ({} bytes left)",
-                            rest.len() - RECORD_HEADER_LEN
-                        )
-                    };
-                    return Some(Err(CaptureError {
-                        index: self.index,
-                        offset,
-                        message,
-                    }));
-                }
-            };
-            self.pos = self.bytes.len() - after.len();
-            let lt = self.header.linktype;
-            if !linktype::is_supported(lt) {
-                // One error for the whole file; later records are skipped
-                // (they still count for `index`).
-                if self.unsupported_reported {
-                    continue;
-                }
-                self.unsupported_reported = true;
-                return Some(Err(CaptureError {
-                    index: self.index,
-                    offset,
-                    message: linktype::unsupported(lt),
-                }));
-            }
-            let ts = ts_from_parts(frame.ts_sec, frame.ts_usec, self.header.nanos);
-            let orig_len = usize::try_from(frame.origlen).unwrap_or(usize::MAX);
-            return Some(match linktype::decapsulate(lt, frame.data, orig_len) {
-                Ok(d) => Ok(Record {
-                    index: self.index,
-                    ts: Some(ts),
-                    binding: d.binding,
-                    direction: d.direction,
-                    data: d.data,
-                    orig_len: d.orig_len,
-                }),
-                Err(message) => Err(CaptureError {
-                    index: self.index,
-                    offset,
-                    message,
-                }),
-            });
+        let state = &mut self.state;
+        next_in_memory(self.bytes, &mut self.pos, &mut self.done, |r, o| {
+            state.step(r, o)
+        })
+    }
+}
+
+/// The next item of an in-memory capture, stepping from `*pos` until a
+/// step reports something or the bytes end.
+pub(crate) fn next_in_memory<'a>(
+    bytes: &'a [u8],
+    pos: &mut usize,
+    done: &mut bool,
+    mut step: impl FnMut(&'a [u8], usize) -> Step<'a>,
+) -> Option<Result<Record<'a>, CaptureError>> {
+    while !*done {
+        let rest = bytes.get(*pos..).unwrap_or_default();
+        if rest.is_empty() {
+            *done = true;
+            return None;
+        }
+        let s = step(rest, *pos);
+        *pos += s.consumed;
+        *done = s.done;
+        if s.item.is_some() {
+            return s.item;
         }
     }
+    None
 }
 
 /// Offset just past the last complete record (the file length when the

@@ -29,6 +29,7 @@ use pcap_parser::pcapng::{
     parse_sectionheaderblock,
 };
 
+use super::pcap::Step;
 use super::{linktype, CaptureError, Direction, Record, Timestamp};
 
 /// Section header block type (a palindrome: the same in both byte orders).
@@ -141,14 +142,26 @@ fn pcapng_ts(high: u32, low: u32, iface: &Interface) -> Option<Timestamp> {
     })
 }
 
-/// Iterator over the packets of a pcapng file.
+/// Block-level state of a pcapng reader (byte order and interfaces of the
+/// current section), independent of where the bytes live (a whole file in
+/// memory or a streaming window).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PcapNgState {
+    big_endian: bool,
+    interfaces: Vec<Interface>,
+    index: usize,
+    /// Set by `block`: bytes of the block handled.
+    consumed: usize,
+    /// Set by `block`: nothing after this block can be framed.
+    done: bool,
+}
+
+/// Iterator over the packets of a pcapng file in memory.
 #[derive(Debug, Clone)]
 pub struct PcapNgRecords<'a> {
     bytes: &'a [u8],
     pos: usize,
-    big_endian: bool,
-    interfaces: Vec<Interface>,
-    index: usize,
+    state: PcapNgState,
     done: bool,
 }
 
@@ -157,9 +170,7 @@ impl<'a> PcapNgRecords<'a> {
         PcapNgRecords {
             bytes,
             pos: 0,
-            big_endian: false,
-            interfaces: Vec::new(),
-            index: 0,
+            state: PcapNgState::default(),
             done: false,
         }
     }
@@ -167,6 +178,42 @@ impl<'a> PcapNgRecords<'a> {
     /// Bytes of the file consumed so far.
     pub fn position(&self) -> usize {
         self.pos
+    }
+}
+
+impl PcapNgState {
+    /// Length of the block starting at `rest`, or `None` while the bytes
+    /// that tell it (12 for a section header, whose byte order follows its
+    /// length field; 8 otherwise) are incomplete. A length that cannot be
+    /// right is returned as is: [`Self::step`] reports it.
+    pub(crate) fn frame_len(&self, rest: &[u8]) -> Option<usize> {
+        if rest.len() < 12 {
+            return None;
+        }
+        let be = if read_u32(rest, 0, false) == Some(SHB_TYPE) {
+            match section_big_endian(rest) {
+                Some(be) => be,
+                // Bad byte-order magic: `step` reports it.
+                None => return Some(12),
+            }
+        } else {
+            self.big_endian
+        };
+        read_u32(rest, 4, be).map(|l| (l as usize).max(12))
+    }
+
+    /// Handle the block at the start of `rest` (at byte `offset` of the
+    /// input). `rest` holds the whole block, or everything left of the input
+    /// when the input ends inside it. `rest` is not empty.
+    pub(crate) fn step<'a>(&mut self, rest: &'a [u8], offset: usize) -> Step<'a> {
+        self.consumed = 0;
+        self.done = false;
+        let item = self.block(rest, offset);
+        Step {
+            consumed: if self.done { rest.len() } else { self.consumed },
+            item,
+            done: self.done,
+        }
     }
 
     fn file_error(&self, offset: usize, message: String) -> CaptureError {
@@ -178,8 +225,11 @@ impl<'a> PcapNgRecords<'a> {
     }
 
     /// Handle one block; `None` means "nothing to report, go on".
-    fn block(&mut self, offset: usize) -> Option<Result<Record<'a>, CaptureError>> {
-        let rest = self.bytes.get(offset..).unwrap_or_default();
+    fn block<'a>(
+        &mut self,
+        rest: &'a [u8],
+        offset: usize,
+    ) -> Option<Result<Record<'a>, CaptureError>> {
         if rest.len() < 12 {
             self.done = true;
             return Some(Err(self.file_error(
@@ -204,7 +254,14 @@ impl<'a> PcapNgRecords<'a> {
         let be = self.big_endian;
         let block_type = read_u32(rest, 0, be).unwrap_or(0);
         let len = read_u32(rest, 4, be).unwrap_or(0) as usize;
-        if len < 12 || len > rest.len() {
+        if len < 12 {
+            self.done = true;
+            return Some(Err(self.file_error(
+                offset,
+                format!("block type 0x{block_type:08X}: length {len} is impossible (under 12)"),
+            )));
+        }
+        if len > rest.len() {
             self.done = true;
             return Some(Err(self.file_error(
                 offset,
@@ -214,7 +271,7 @@ impl<'a> PcapNgRecords<'a> {
                 ),
             )));
         }
-        self.pos = offset + len;
+        self.consumed = len;
         let block = &rest[..len];
         let len2 = read_u32(block, len - 4, be).unwrap_or(0) as usize;
         if len2 != len {
@@ -389,7 +446,7 @@ impl<'a> PcapNgRecords<'a> {
         }
     }
 
-    fn packet(
+    fn packet<'a>(
         &mut self,
         offset: usize,
         if_id: usize,
@@ -477,20 +534,10 @@ impl<'a> Iterator for PcapNgRecords<'a> {
     type Item = Result<Record<'a>, CaptureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.done {
-            if self.pos >= self.bytes.len() {
-                self.done = true;
-                return None;
-            }
-            let offset = self.pos;
-            if let Some(item) = self.block(offset) {
-                if self.done {
-                    self.pos = self.bytes.len();
-                }
-                return Some(item);
-            }
-        }
-        None
+        let state = &mut self.state;
+        super::pcap::next_in_memory(self.bytes, &mut self.pos, &mut self.done, |r, o| {
+            state.step(r, o)
+        })
     }
 }
 

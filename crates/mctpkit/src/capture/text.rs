@@ -43,6 +43,9 @@ use crate::capture::linktype::{
 use mctpkit_wire::binding::BindingKind;
 
 const NS_PER_SEC: u64 = 1_000_000_000;
+/// Longest packet a dump may hold; longer ones are error records, so a
+/// malformed dump cannot grow the reader's memory without bound.
+pub const MAX_RECORD_LEN: usize = super::MAX_FRAME_LEN;
 const SECS_PER_DAY: i64 = 86_400;
 /// A time of day that goes back by more than this has crossed midnight.
 const ROLLOVER_NS: u64 = 12 * 3600 * NS_PER_SEC;
@@ -81,6 +84,32 @@ impl TextDump {
     }
 }
 
+/// The record `r` of `arena` as capture record number `index`.
+fn text_record<'a>(
+    arena: &'a [u8],
+    r: &TextRecord,
+    index: usize,
+) -> Result<Record<'a>, CaptureError> {
+    match &r.error {
+        Some(message) => Err(CaptureError {
+            index,
+            offset: r.offset,
+            message: message.clone(),
+        }),
+        None => {
+            let data = arena.get(r.start..r.end).unwrap_or_default();
+            Ok(Record {
+                index,
+                ts: r.ts,
+                binding: BindingKind::None,
+                direction: r.direction,
+                data,
+                orig_len: data.len(),
+            })
+        }
+    }
+}
+
 /// Iterator over the packets of a text dump.
 #[derive(Debug, Clone)]
 pub struct TextRecords<'a> {
@@ -103,25 +132,7 @@ impl<'a> Iterator for TextRecords<'a> {
         let r = self.dump.records.get(self.next)?;
         self.next += 1;
         self.position = r.end_offset;
-        let index = self.next;
-        Some(match &r.error {
-            Some(message) => Err(CaptureError {
-                index,
-                offset: r.offset,
-                message: message.clone(),
-            }),
-            None => {
-                let data = self.dump.arena.get(r.start..r.end).unwrap_or_default();
-                Ok(Record {
-                    index,
-                    ts: r.ts,
-                    binding: BindingKind::None,
-                    direction: r.direction,
-                    data,
-                    orig_len: data.len(),
-                })
-            }
-        })
+        Some(text_record(&self.dump.arena, r, self.next))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -506,6 +517,13 @@ impl Parser {
             ));
             return;
         }
+        if so_far >= MAX_RECORD_LEN {
+            self.dump.arena.truncate(p.start);
+            p.error = Some(format!(
+                "packet longer than {MAX_RECORD_LEN} bytes (the reader's limit)"
+            ));
+            return;
+        }
         p.has_data = true;
         hex_bytes(hex, &mut self.dump.arena);
     }
@@ -531,36 +549,122 @@ impl Parser {
     }
 }
 
+impl Parser {
+    fn new(opts: &CaptureOptions) -> Self {
+        Parser {
+            dump: TextDump::default(),
+            cur: None,
+            clock: Clock {
+                base_day: opts.date.unwrap_or(Date::EPOCH).days_since_epoch(),
+                day_offset: 0,
+                last_tod: None,
+                utc_offset: opts.utc_offset_secs.into(),
+            },
+        }
+    }
+
+    /// One line without its LF (a CR before it is dropped here).
+    fn raw_line(&mut self, line: &[u8], offset: usize, end: usize) {
+        let content = line.strip_suffix(b"\r").unwrap_or(line);
+        self.line(content, offset, end);
+    }
+}
+
+/// The error of an input that has no hex dump line at all.
+pub(crate) fn not_a_dump() -> CaptureError {
+    CaptureError {
+        index: 0,
+        offset: 0,
+        message: "not a pcap, pcapng or tcpdump text capture (no `0x0000:` hex dump lines)".into(),
+    }
+}
+
 /// Parse a whole text dump. An input with no hex data at all is not a dump.
 pub(crate) fn parse(text: &[u8], opts: &CaptureOptions) -> Result<TextDump, CaptureError> {
-    let mut p = Parser {
-        dump: TextDump::default(),
-        cur: None,
-        clock: Clock {
-            base_day: opts.date.unwrap_or(Date::EPOCH).days_since_epoch(),
-            day_offset: 0,
-            last_tod: None,
-            utc_offset: opts.utc_offset_secs.into(),
-        },
-    };
-    let body = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    let mut p = Parser::new(opts);
+    let body = text.strip_prefix(UTF8_BOM).unwrap_or(text);
     let mut offset = text.len() - body.len();
     for line in body.split(|&b| b == b'\n') {
         let end = (offset + line.len() + 1).min(text.len());
-        let content = line.strip_suffix(b"\r").unwrap_or(line);
-        p.line(content, offset, end);
+        p.raw_line(line, offset, end);
         offset = end;
     }
     p.finish();
     if p.dump.records.is_empty() {
-        return Err(CaptureError {
-            index: 0,
-            offset: 0,
-            message: "not a pcap, pcapng or tcpdump text capture (no `0x0000:` hex dump lines)"
-                .into(),
-        });
+        return Err(not_a_dump());
     }
     Ok(p.dump)
+}
+
+/// A UTF-8 byte order mark, skipped at the start of a dump.
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Incremental text dump parser for streaming input: lines go in, records
+/// come out as soon as the next packet start (or the end) closes them.
+/// Only the packet being read and the records not yet taken are kept.
+pub(crate) struct TextStream {
+    p: Parser,
+    /// Next record of `p.dump.records` to hand out.
+    next: usize,
+    /// Records handed out so far (the 1-based index of the last one).
+    taken: usize,
+}
+
+impl TextStream {
+    pub(crate) fn new(opts: &CaptureOptions) -> Self {
+        TextStream {
+            p: Parser::new(opts),
+            next: 0,
+            taken: 0,
+        }
+    }
+
+    /// Feed one line (without its LF) that starts at byte `offset` and
+    /// ends, LF included, at `end`.
+    pub(crate) fn line(&mut self, line: &[u8], offset: usize, end: usize) {
+        if self.next == self.p.dump.records.len() {
+            self.compact();
+        }
+        self.p.raw_line(line, offset, end);
+    }
+
+    /// The input ended: close the last packet.
+    pub(crate) fn finish(&mut self) {
+        self.p.finish();
+    }
+
+    /// `true` when a record is ready to be taken.
+    pub(crate) fn ready(&self) -> bool {
+        self.next < self.p.dump.records.len()
+    }
+
+    /// `true` once any record was produced (taken or not).
+    pub(crate) fn any(&self) -> bool {
+        self.taken > 0 || self.ready()
+    }
+
+    /// Take the next ready record.
+    pub(crate) fn take(&mut self) -> Option<Result<Record<'_>, CaptureError>> {
+        let r = self.p.dump.records.get(self.next)?;
+        self.next += 1;
+        self.taken += 1;
+        Some(text_record(&self.p.dump.arena, r, self.taken))
+    }
+
+    /// Forget the records already taken and their bytes.
+    fn compact(&mut self) {
+        let keep_from = self
+            .p
+            .cur
+            .as_ref()
+            .map_or(self.p.dump.arena.len(), |c| c.start);
+        self.p.dump.arena.drain(..keep_from);
+        if let Some(c) = self.p.cur.as_mut() {
+            c.start -= keep_from;
+        }
+        self.p.dump.records.clear();
+        self.next = 0;
+    }
 }
 
 #[cfg(test)]
