@@ -204,3 +204,45 @@ fn d_vendor(len: usize) -> Vec<u8> {
     v.extend((0..len - 5).map(|i| (i * 7) as u8));
     v
 }
+
+#[test]
+fn socket_activation_and_sd_notify() {
+    // What systemd does for mctp-demux.socket + a Type=notify service: bind
+    // and listen on the abstract name, pass it as descriptor 3 with
+    // LISTEN_PID/LISTEN_FDS, and wait for READY=1 on NOTIFY_SOCKET.
+    let name = format!("mctpkit-test-{}-activated", std::process::id());
+    let script = format!(
+        r#"
+import os, socket, sys
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind("\0{name}"); l.listen(4)
+n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+n.bind("\0{name}-notify"); n.settimeout(10)
+pid = os.fork()
+if pid == 0:
+    os.dup2(l.fileno(), 3); os.set_inheritable(3, True)
+    os.environ["LISTEN_PID"] = str(os.getpid()); os.environ["LISTEN_FDS"] = "1"
+    os.environ["NOTIFY_SOCKET"] = "@{name}-notify"
+    os.execv(sys.argv[1], [sys.argv[1], "daemon", "--socket", "@unused-{name}", "null"])
+print(n.recv(64).decode(), flush=True)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+c.connect("\0{name}"); c.send(bytes([0x7e])); c.settimeout(5)
+import time; time.sleep(0.1)
+c.send(bytes([8, 0x7e, 1, 2, 3])); print(c.recv(64).hex(), flush=True)
+os.kill(pid, 15); os.waitpid(pid, 0)
+"#
+    );
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_mctpkit"))
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.lines().collect::<Vec<_>>(), ["READY=1", "087e010203"]);
+}

@@ -583,6 +583,11 @@ fn sd_notify_ready() {
 
 /// Run the daemon until SIGTERM or SIGINT.
 pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
+    run_with(cfg, None).await
+}
+
+/// [`run`] with the client socket systemd passed, if any.
+pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> io::Result<()> {
     let mut stack = Stack::new(StackConfig {
         deliver_unmatched_responses: cfg.policy.tags == TagPolicy::Upstream,
         // Control requests are answered by the stack and also handed to
@@ -656,8 +661,13 @@ pub async fn run(cfg: DaemonConfig) -> io::Result<()> {
         }
     };
 
-    let listener = SeqListener::bind(&cfg.socket)
-        .map_err(|e| io::Error::new(e.kind(), format!("client socket {:?}: {e}", cfg.socket)))?;
+    // Socket activation (libmctp's mctp-demux.socket) or our own bind.
+    let listener = match inherited {
+        Some(s) => SeqListener::from_socket(s)?,
+        None => SeqListener::bind(&cfg.socket).map_err(|e| {
+            io::Error::new(e.kind(), format!("client socket {:?}: {e}", cfg.socket))
+        })?,
+    };
     let ids = Arc::new(std::sync::atomic::AtomicU64::new(1));
     spawn_acceptor(listener, Dialect::Upstream, ids.clone(), input_tx.clone());
     if let Some(name) = &cfg.tag_socket {
@@ -822,11 +832,13 @@ fn spawn_client(
 /// zero-timeout `epoll_wait`) before it polls a woken `block_on` future,
 /// which cost a system call per message.
 pub fn run_blocking(cfg: DaemonConfig) -> io::Result<()> {
+    // Before the runtime opens its own descriptors.
+    let inherited = SeqListener::take_systemd_socket();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
         .block_on(async move {
-            tokio::spawn(run(cfg))
+            tokio::spawn(run_with(cfg, inherited))
                 .await
                 .unwrap_or_else(|e| Err(io::Error::other(e)))
         })

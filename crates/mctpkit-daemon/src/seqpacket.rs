@@ -46,6 +46,49 @@ impl SeqListener {
         })
     }
 
+    /// The listening socket systemd passed (socket activation: `LISTEN_PID`
+    /// is this process and `LISTEN_FDS` ≥ 1; the first is descriptor 3),
+    /// if any and if it is a seqpacket socket. Call it before anything else
+    /// opens descriptors (before the runtime). The environment variables
+    /// are removed so children do not inherit them.
+    pub fn take_systemd_socket() -> Option<Socket> {
+        let pid_ok = std::env::var("LISTEN_PID")
+            .ok()
+            .and_then(|p| p.parse::<u32>().ok())
+            == Some(std::process::id());
+        let fds = std::env::var("LISTEN_FDS")
+            .ok()
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0);
+        if !pid_ok || fds == 0 {
+            return None;
+        }
+        std::env::remove_var("LISTEN_PID");
+        std::env::remove_var("LISTEN_FDS");
+        std::env::remove_var("LISTEN_FDNAMES");
+        // sd_listen_fds(3): the passed descriptors start at 3. Check what is
+        // there before taking ownership of it.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(3) };
+        let is_seqpacket = nix::sys::socket::getsockopt(&fd, nix::sys::socket::sockopt::SockType)
+            .is_ok_and(|t| t == nix::sys::socket::SockType::SeqPacket);
+        if !is_seqpacket {
+            eprintln!("mctpkit daemon: LISTEN_FDS set but descriptor 3 is not a seqpacket socket; ignored");
+            return None;
+        }
+        // SAFETY: descriptor 3 is open (getsockopt succeeded) and systemd
+        // hands it to this process.
+        Some(unsafe { <Socket as std::os::fd::FromRawFd>::from_raw_fd(3) })
+    }
+
+    /// A listener from an already listening socket.
+    pub fn from_socket(s: Socket) -> io::Result<SeqListener> {
+        s.set_nonblocking(true)?;
+        Ok(SeqListener {
+            // SAFETY: as in `bind`.
+            fd: unsafe { AsyncFd::register(s)? },
+        })
+    }
+
     /// Accept a client connection.
     pub async fn accept(&self) -> io::Result<SeqConn> {
         loop {

@@ -44,10 +44,10 @@
 //!
 //! Messages are grouped into conversations, one per (requester EID,
 //! responder EID), each with a pending request per tag and a
-//! [`message::Context`] (what SPDM negotiated, which log a CXL Get Log asked
+//! [`mctpkit_wire::message::Context`] (what SPDM negotiated, which log a CXL Get Log asked
 //! for). Every message is decoded with its conversation's context and then
 //! observed by it; an NVMe-MI response is decoded with its matched request's
-//! [`nvme_mi::RequestContext`]; vendor-defined messages get their direction
+//! [`mctpkit_wire::nvme_mi::RequestContext`]; vendor-defined messages get their direction
 //! from TO.
 //!
 //! A completed TO=1 message from A to B with tag t is a pending request
