@@ -33,7 +33,7 @@ pub const MAX_DATAGRAM: usize = 1 + 65536;
 /// Datagrams queued for one client before further ones are dropped.
 pub const CLIENT_QUEUE: usize = 256;
 /// Frames queued for one bus writer (the rest wait in the stack's queue).
-const BUS_QUEUE: usize = 16;
+const BUS_QUEUE: usize = 128;
 
 /// The binding of the daemon's bus, as `mctp-demux-daemon` names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,9 @@ pub struct DaemonCounters {
     pub client_queue_drops: u64,
     pub loopback_messages: u64,
     pub send_errors: u64,
+    /// Requests sent TO=1 tag 0 because every owned tag to the peer was
+    /// waiting for an answer.
+    pub tag_fallbacks: u64,
     pub null_bus_packets: u64,
 }
 
@@ -399,7 +402,19 @@ impl State {
                     tag,
                     ..SendOptions::request(net, dst).owned_by(owner)
                 };
-                if let Err(e) = self.stack.send(now, opts, &msg) {
+                let mut r = self.stack.send(now, opts, &msg);
+                if r == Err(mctpkit_stack::SendError::TagsExhausted) {
+                    // All 8 owned tags to that peer are waiting for
+                    // answers: send as libmctp would (TO=1, tag 0) rather
+                    // than refuse what upstream clients expect to work.
+                    self.counters.tag_fallbacks += 1;
+                    let opts = SendOptions {
+                        tag: mctpkit_stack::TagMode::Unowned(0),
+                        ..opts
+                    };
+                    r = self.stack.send(now, opts, &msg);
+                }
+                if let Err(e) = r {
                     self.counters.send_errors += 1;
                     eprintln!("mctpkit daemon: client {id}: message to EID {dst} not sent: {e}");
                 }
@@ -625,8 +640,20 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
             let ready = writer_ready.clone();
             let gone = input_tx.clone();
             tokio::spawn(async move {
+                // Frames queued together go out in one write (a fragmented
+                // message is many frames; one system call each was most
+                // of a 4 KB message's cost on a pty).
+                let mut out: Vec<u8> = Vec::with_capacity(8192);
                 while let Some(frame) = rx.recv().await {
-                    if let Err(e) = w.write_all(&frame).await {
+                    out.clear();
+                    out.extend_from_slice(&frame);
+                    while out.len() < 64 * 1024 {
+                        match rx.try_recv() {
+                            Ok(f) => out.extend_from_slice(&f),
+                            Err(_) => break,
+                        }
+                    }
+                    if let Err(e) = w.write_all(&out).await {
                         let _ = gone.send(Input::BusGone(bus, e)).await;
                         return;
                     }

@@ -88,9 +88,9 @@ struct Client {
 pub struct Demux {
     policy: Policy,
     clients: HashMap<ClientId, Client>,
-    /// (network, peer EID, type) → tag of the last request delivered, for
-    /// tagging a client's response.
-    last_request: HashMap<(NetworkId, u8, u8), u8>,
+    /// (network, peer EID, type) → tag of the last request delivered and
+    /// not yet answered, for tagging a client's response.
+    pending: HashMap<(NetworkId, u8, u8), u8>,
 }
 
 impl Demux {
@@ -178,15 +178,24 @@ impl Demux {
         let tag = match self.policy.tags {
             TagPolicy::Upstream => TagMode::Unowned(0),
             TagPolicy::Tracked => {
-                let ty = msg[0] & 0x7F;
+                let key = (net, *dst, msg[0] & 0x7F);
                 match mctpkit_wire::message::is_request(msg) {
-                    Some(false) => match self.last_request.get(&(net, *dst, ty)) {
-                        Some(&tag) => TagMode::Response(tag),
+                    Some(true) => TagMode::Owned,
+                    // A response: the tag of the request it answers.
+                    Some(false) => match self.pending.remove(&key) {
+                        Some(tag) => TagMode::Response(tag),
                         // A response to nothing we delivered: send it as
                         // libmctp would rather than drop it.
                         None => TagMode::Unowned(0),
                     },
-                    _ => TagMode::Owned,
+                    // No direction in the message itself (vendor-defined
+                    // without a decoder, unknown types): an answer if a
+                    // request of this type from that EID awaits one, else a
+                    // request.
+                    None => match self.pending.remove(&key) {
+                        Some(tag) => TagMode::Response(tag),
+                        None => TagMode::Owned,
+                    },
                 }
             }
         };
@@ -219,7 +228,7 @@ impl Demux {
             return;
         }
         if m.tag_owner {
-            self.last_request.insert((m.net, m.src, b & 0x7F), m.tag);
+            self.pending.insert((m.net, m.src, b & 0x7F), m.tag);
         }
         if let (Some(o), ResponseRouting::Owner) = (m.owner, self.policy.responses) {
             if let Some(c) = self.clients.get(&o.0) {
@@ -307,6 +316,40 @@ mod tests {
                 owner: Owner(1)
             }
         );
+    }
+
+    #[test]
+    fn a_message_without_direction_answers_a_waiting_request() {
+        let mut d = Demux::new(Policy::default());
+        d.connect(1);
+        d.datagram(1, 1, 8, &[0x7F]);
+        let echo = [9, 0x7F, 0x00, 0x00, 0x01, 0x9C, 0x55];
+        // Nothing waiting: it is a request.
+        assert!(matches!(
+            d.datagram(1, 1, 8, &echo),
+            Action::Send {
+                tag: TagMode::Owned,
+                ..
+            }
+        ));
+        // A vendor request from EID 9 (tag 6) is waiting: the answer takes
+        // its tag, once.
+        let mut to = Vec::new();
+        d.recipients(&msg(9, true, 6, None, &echo[1..]), &mut to);
+        assert!(matches!(
+            d.datagram(1, 1, 8, &echo),
+            Action::Send {
+                tag: TagMode::Response(6),
+                ..
+            }
+        ));
+        assert!(matches!(
+            d.datagram(1, 1, 8, &echo),
+            Action::Send {
+                tag: TagMode::Owned,
+                ..
+            }
+        ));
     }
 
     #[test]

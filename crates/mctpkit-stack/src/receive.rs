@@ -117,30 +117,22 @@ impl Stack {
             self.counters.drop(DropReason::UnknownBus);
             return;
         };
-        let mut tmp = [0u8; 256];
-        for &byte in bytes {
-            let got = match d.feed(byte) {
-                None => None,
-                Some(serial::Event::Frame(fr)) => {
-                    let n = fr.packet.len().min(tmp.len());
-                    tmp[..n].copy_from_slice(&fr.packet[..n]);
-                    Some(Ok(n))
+        // The deframer's bulk path (frames found with a byte scan, not one
+        // call per byte); each packet is received as soon as it is found.
+        let mut p = d.push(bytes);
+        while let Some(ev) = p.next_event() {
+            match ev {
+                serial::Event::Frame(fr) => {
+                    observe(fr.packet);
+                    let _ = self.receive(now, bus, PhysAddr::NONE, fr.packet);
                 }
-                Some(serial::Event::Error(e)) => Some(Err(match e.kind {
-                    serial::DeframeErrorKind::BadFcs { .. } => DropReason::BadIntegrity,
-                    _ => DropReason::BadFraming,
-                })),
-            };
-            match got {
-                Some(Ok(n)) => {
-                    observe(&tmp[..n]);
-                    let _ = self.receive(now, bus, PhysAddr::NONE, &tmp[..n]);
-                }
-                Some(Err(r)) => {
+                serial::Event::Error(e) => {
                     self.counters.rx_packets += 1;
-                    self.counters.drop(r);
+                    self.counters.drop(match e.kind {
+                        serial::DeframeErrorKind::BadFcs { .. } => DropReason::BadIntegrity,
+                        _ => DropReason::BadFraming,
+                    });
                 }
-                None => {}
             }
         }
         if let Some(b) = self.bus_mut(bus) {
