@@ -64,6 +64,11 @@ pub struct Args {
     /// Match subscriptions without the IC bit (libmctp compares it).
     #[arg(long)]
     mask_ic: bool,
+    /// Be the bus owner with this dynamic EID pool (`FIRST-LAST`, e.g.
+    /// 9-30): set up the device at the other end of a serial line (Get/Set
+    /// Endpoint ID, a bridge's pool, message types, UUID) at start.
+    #[arg(long, value_name = "FIRST-LAST")]
+    bus_owner: Option<String>,
     /// Transmission unit of the bus: payload bytes per packet.
     #[arg(long, default_value_t = 64)]
     mtu: usize,
@@ -104,7 +109,23 @@ pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         },
         mask_ic: a.mask_ic,
     };
+    let bus_owner = match a.bus_owner.as_deref() {
+        None => None,
+        Some(r) => {
+            let parse = |x: &str| {
+                x.trim()
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|e| (8..=0xFE).contains(e))
+            };
+            match r.split_once('-').map(|(f, l)| (parse(f), parse(l))) {
+                Some((Some(f), Some(l))) if f <= l => Some((f, l)),
+                _ => return Err(format!("--bus-owner {r:?}: FIRST-LAST within 8..=254").into()),
+            }
+        }
+    };
     let cfg = DaemonConfig {
+        bus_owner,
         eid: a.eid,
         verbose: a.verbose,
         capture_binding: a.capture_binding,

@@ -246,3 +246,40 @@ os.kill(pid, 15); os.waitpid(pid, 0)
     );
     assert_eq!(text.lines().collect::<Vec<_>>(), ["READY=1", "087e010203"]);
 }
+
+#[test]
+fn a_bus_owner_daemon_assigns_the_far_end_an_eid() {
+    let pty = pty_pair();
+    // The endpoint starts without an EID (0) and answers control itself.
+    let ep = Daemon::start("ep", &["-e", "0", "serial", pty.b.to_str().unwrap()]);
+    let mut inbox = ep.client(0x7E);
+    let bo = Daemon::start(
+        "bo",
+        &[
+            "-e",
+            "8",
+            "--bus-owner",
+            "20-30",
+            "serial",
+            pty.a.to_str().unwrap(),
+        ],
+    );
+    let mut c = bo.client(0x7E);
+    // Set-up runs at start: Get Endpoint ID, Set Endpoint ID 20, Get
+    // Message Type Support, Get Endpoint UUID (optional, unsupported here).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut delivered = None;
+    while Instant::now() < deadline && delivered.is_none() {
+        thread::sleep(Duration::from_millis(100));
+        c.send(&[20, 0x7E, 0x12, 0x34]);
+        delivered = inbox.recv_within(Duration::from_millis(200));
+    }
+    assert_eq!(
+        delivered,
+        Some(vec![8, 0x7E, 0x12, 0x34]),
+        "EID 20 reachable"
+    );
+    let err = bo.stop();
+    assert!(err.contains("endpoint set up: EID 20"), "{err}");
+    ep.stop();
+}

@@ -65,6 +65,11 @@ pub struct DaemonConfig {
     pub binding: BindingSpec,
     /// Transmission unit of the bus (payload bytes per packet).
     pub mtu: usize,
+    /// Bus owner with this dynamic EID pool (inclusive): the device on the
+    /// other end of the line is set up (Get/Set Endpoint ID, Allocate
+    /// Endpoint IDs for a bridge, Get Message Type Support, Get UUID) at
+    /// start, with retries (DSP0236 §8.17, mctpd's SetupEndpoint).
+    pub bus_owner: Option<(u8, u8)>,
     pub policy: Policy,
 }
 
@@ -80,6 +85,7 @@ impl Default for DaemonConfig {
             tag_socket: None,
             binding: BindingSpec::Null,
             mtu: 64,
+            bus_owner: None,
             policy: Policy::default(),
         }
     }
@@ -490,7 +496,22 @@ impl State {
             self.stack.recycle(m);
         }
         while let Some(e) = self.stack.poll_event() {
-            self.log(format_args!("{e:?}"));
+            match &e {
+                Event::EndpointSetUp(i) => eprintln!(
+                    "mctpkit daemon: endpoint set up: EID {}{}, types {:02x?}",
+                    i.eid,
+                    i.pool
+                        .map(|(f, n)| format!(", pool {f}..={}", u16::from(f) + u16::from(n) - 1))
+                        .unwrap_or_default(),
+                    i.types
+                ),
+                Event::EndpointFailed {
+                    reason, attempts, ..
+                } => eprintln!(
+                    "mctpkit daemon: endpoint set-up failed after {attempts} attempts: {reason}"
+                ),
+                _ => self.log(format_args!("{e:?}")),
+            }
             if let Event::TagReleased {
                 owner,
                 net,
@@ -625,6 +646,16 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
     if cfg.binding != BindingSpec::Null {
         let _ = stack.add_route(Route::range(cfg.net, 8, 0xFE, bus, PhysAddr::NONE));
     }
+    if let (Some((first, last)), BindingSpec::Serial(_)) = (cfg.bus_owner, &cfg.binding) {
+        // Serial is point to point: one device, no physical address.
+        stack.set_devices(bus, &[PhysAddr::NONE]);
+        stack.enable_bus_owner(mctpkit_stack::BusOwnerConfig {
+            net: cfg.net,
+            first,
+            last,
+            ..mctpkit_stack::BusOwnerConfig::default()
+        });
+    }
     let (input_tx, mut input_rx) = mpsc::channel::<Input>(1024);
     let writer_ready = Arc::new(Notify::new());
 
@@ -724,6 +755,10 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
         "EID {} on {:?}, clients on {:?}",
         st.cfg.eid, st.cfg.binding, st.cfg.socket
     ));
+    if st.stack.bus_owner_config().is_some() {
+        let now = st.now();
+        st.stack.enumerate(now, bus);
+    }
     sd_notify_ready();
 
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
