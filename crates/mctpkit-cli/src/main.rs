@@ -8,6 +8,7 @@ mod analyze;
 mod craft;
 mod daemon;
 mod decode;
+mod emulate;
 mod pldm;
 mod simulate;
 
@@ -32,6 +33,9 @@ enum Command {
     /// Run the MCTP daemon: a drop-in for libmctp's mctp-demux-daemon
     /// (`daemon [-e EID] [-v] [-b FILE] null|serial DEVICE`).
     Daemon(daemon::Args),
+    /// Run emulated MCTP endpoints (control, PLDM terminus, NVMe-MI) on
+    /// serial lines, as a TOML file describes them.
+    Emulate(emulate::Args),
     /// Run a described topology (bus owner, bridges, endpoints over lossy
     /// links) on a virtual clock and show its traffic as the analyser does.
     Simulate(simulate::Args),
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Command::Pldm(a) => pldm::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Daemon(a) => daemon::run(a),
+        Command::Emulate(a) => emulate::run(a),
     };
     match result {
         Ok(code) => code,
