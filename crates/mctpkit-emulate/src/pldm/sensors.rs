@@ -264,14 +264,16 @@ impl StateSensor {
     }
 }
 
+/// Test fixtures: a 30..70 °C sensor over 1 s (warning 60, critical 68)
+/// and a state sensor stepping 1, 2, 3 every 100 ms.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    pub(crate) fn temp() -> NumericSensor {
+    pub(crate) fn temperature() -> NumericSensor {
         NumericSensor {
             sensor_id: 1,
-            entity_type: 0,
+            entity_type: 135,
             entity_instance: 1,
             container_id: 0,
             base_unit: 2,
@@ -287,14 +289,32 @@ mod tests {
         }
     }
 
+    pub(crate) fn health() -> StateSensor {
+        StateSensor {
+            sensor_id: 2,
+            entity_type: 0,
+            entity_instance: 1,
+            container_id: 0,
+            state_set_id: 1,
+            states: vec![1, 2, 3],
+            period_ms: 100,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{health, temperature};
+    use super::*;
+
     #[test]
     fn numeric_state_follows_thresholds() {
-        let s = temp();
+        let s = temperature();
         assert_eq!(s.state_of(s.reading(0)), SensorState::Normal);
         assert_eq!(s.reading(375), 60);
         assert_eq!(s.state_of(60), SensorState::UpperWarning);
         assert_eq!(s.state_of(s.reading(500)), SensorState::UpperCritical);
-        let mut bad = temp();
+        let mut bad = temperature();
         bad.data_size = "uint8".into();
         bad.min = -1;
         assert!(bad.check().unwrap_err().contains("does not fit"));
@@ -305,13 +325,8 @@ mod tests {
     #[test]
     fn state_sensor_steps_through_its_states() {
         let s = StateSensor {
-            sensor_id: 2,
-            entity_type: 0,
-            entity_instance: 1,
-            container_id: 0,
-            state_set_id: 1,
             states: vec![1, 2, 9],
-            period_ms: 100,
+            ..health()
         };
         assert_eq!((s.present(0), s.previous(0)), (1, 1));
         assert_eq!((s.present(150), s.previous(150)), (2, 1));

@@ -8,37 +8,14 @@ use mctpkit_wire::pldm::pdr::{PdrType, Record};
 use mctpkit_wire::pldm::platform::{self, SensorState, TransferFlag};
 use mctpkit_wire::pldm::{Body, Message, PldmType};
 
-use super::sensors::{NumericSensor, StateSensor};
+use super::sensors::fixtures::{health, temperature};
 use super::*;
 
 fn config() -> PldmConfig {
     PldmConfig {
         tid: 7,
-        numeric_sensor: vec![NumericSensor {
-            sensor_id: 1,
-            entity_type: 135,
-            entity_instance: 1,
-            container_id: 0,
-            base_unit: 2,
-            unit_modifier: 0,
-            data_size: "sint16".into(),
-            min: 30,
-            max: 70,
-            period_ms: 1000,
-            warning_high: Some(60),
-            critical_high: Some(68),
-            warning_low: None,
-            critical_low: None,
-        }],
-        state_sensor: vec![StateSensor {
-            sensor_id: 2,
-            entity_type: 0,
-            entity_instance: 1,
-            container_id: 0,
-            state_set_id: 1,
-            states: vec![1, 2, 3],
-            period_ms: 100,
-        }],
+        numeric_sensor: vec![temperature()],
+        state_sensor: vec![health()],
     }
 }
 

@@ -130,6 +130,18 @@ pub struct Entity {
     pub container_id: u16,
 }
 
+/// The first 12 body bytes of sensor PDRs: terminusHandle, sensorID, the
+/// entity, sensorInit (noInit) and sensorAuxiliaryNamesPDR (false).
+fn sensor_ids(b: &mut [u8], terminus_handle: u16, sensor_id: u16, e: &Entity) {
+    b[0..2].copy_from_slice(&terminus_handle.to_le_bytes());
+    b[2..4].copy_from_slice(&sensor_id.to_le_bytes());
+    b[4..6].copy_from_slice(&e.entity_type.to_le_bytes());
+    b[6..8].copy_from_slice(&e.entity_instance_number.to_le_bytes());
+    b[8..10].copy_from_slice(&e.container_id.to_le_bytes());
+    b[10] = 0;
+    b[11] = 0;
+}
+
 /// `supportedThresholds` bits (DSP0248 Table 78).
 pub mod thresholds {
     pub const UPPER_WARNING: u8 = 1 << 0;
@@ -202,14 +214,7 @@ impl PdrBody for NumericSensorPdr {
         31 + 2 + 2 + self.value_len() + 2 + 8 + 2 * self.value_len() + 2 + 9 * self.value_len()
     }
     fn emit_body(&self, b: &mut [u8]) {
-        let e = &self.entity;
-        b[0..2].copy_from_slice(&self.terminus_handle.to_le_bytes());
-        b[2..4].copy_from_slice(&self.sensor_id.to_le_bytes());
-        b[4..6].copy_from_slice(&e.entity_type.to_le_bytes());
-        b[6..8].copy_from_slice(&e.entity_instance_number.to_le_bytes());
-        b[8..10].copy_from_slice(&e.container_id.to_le_bytes());
-        b[10] = 0; // sensorInit: noInit
-        b[11] = 0; // sensorAuxiliaryNamesPDR: false
+        sensor_ids(b, self.terminus_handle, self.sensor_id, &self.entity);
         b[12] = self.base_unit;
         b[13] = self.unit_modifier as u8;
         b[14] = 0; // rateUnit: none
@@ -282,14 +287,7 @@ impl PdrBody for StateSensorPdr<'_> {
             .sum::<usize>()
     }
     fn emit_body(&self, b: &mut [u8]) {
-        let e = &self.entity;
-        b[0..2].copy_from_slice(&self.terminus_handle.to_le_bytes());
-        b[2..4].copy_from_slice(&self.sensor_id.to_le_bytes());
-        b[4..6].copy_from_slice(&e.entity_type.to_le_bytes());
-        b[6..8].copy_from_slice(&e.entity_instance_number.to_le_bytes());
-        b[8..10].copy_from_slice(&e.container_id.to_le_bytes());
-        b[10] = 0; // sensorInit: noInit
-        b[11] = 0; // sensorAuxiliaryNamesPDR: false
+        sensor_ids(b, self.terminus_handle, self.sensor_id, &self.entity);
         b[12] = self.composite.len().min(255) as u8;
         let mut at = 13;
         for c in self.composite.iter().take(255) {
