@@ -336,3 +336,133 @@ period_ms = 3000
     e.stop();
     d.stop();
 }
+
+/// `path` opened read/write, non-blocking and raw (no echo), as the daemon
+/// opens its line.
+fn open_raw(path: &Path) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
+        .open(path)
+        .unwrap();
+    let mut t = nix::sys::termios::tcgetattr(&f).unwrap();
+    nix::sys::termios::cfmakeraw(&mut t);
+    nix::sys::termios::tcsetattr(&f, nix::sys::termios::SetArg::TCSANOW, &t).unwrap();
+    f
+}
+
+/// A bus-owner stack on one serial line, driven by this test.
+struct BusOwner {
+    stack: mctpkit_stack::Stack,
+    bus: mctpkit_stack::BusId,
+    line: std::fs::File,
+    start: Instant,
+}
+
+impl BusOwner {
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    /// Move frames both ways and run timers until `done` returns a value
+    /// (given each event and each delivered message), for at most 15 s.
+    fn run_until<T>(&mut self, mut done: impl FnMut(Step<'_>) -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let (mut frame, mut buf) = (vec![0u8; 512], vec![0u8; 4096]);
+        while Instant::now() < deadline {
+            let now = self.now();
+            while let Some(Ok(t)) = self.stack.poll_transmit_frame_on(self.bus, &mut frame) {
+                self.line.write_all(&frame[..t.len]).unwrap();
+            }
+            match self.line.read(&mut buf) {
+                Ok(n) if n > 0 => self.stack.receive_stream(now, self.bus, &buf[..n]),
+                _ => thread::sleep(Duration::from_millis(2)),
+            }
+            if self.stack.poll_timeout().is_some_and(|t| t <= now) {
+                self.stack.handle_timeout(now);
+            }
+            while let Some(e) = self.stack.poll_event() {
+                if let Some(v) = done(Step::Event(&e)) {
+                    return v;
+                }
+            }
+            while let Some(m) = self.stack.poll_deliver() {
+                if let Some(v) = done(Step::Message(&m)) {
+                    return v;
+                }
+            }
+        }
+        panic!("bus owner: nothing within 15 s");
+    }
+
+    /// A request to `eid` and its response's bytes.
+    fn request(&mut self, eid: u8, msg: &[u8]) -> Vec<u8> {
+        let now = self.now();
+        self.stack
+            .send(now, mctpkit_stack::SendOptions::request(1, eid), msg)
+            .unwrap();
+        self.run_until(|s| match s {
+            Step::Message(m) if m.src == eid && !m.tag_owner => Some(m.data.clone()),
+            _ => None,
+        })
+    }
+}
+
+enum Step<'a> {
+    Event(&'a mctpkit_stack::Event),
+    Message(&'a mctpkit_stack::Message),
+}
+
+#[test]
+fn a_bus_owner_assigns_the_eid_of_an_endpoint_without_one() {
+    use mctpkit_stack::*;
+    let pty = pty_pair();
+    let toml = TERMINUS
+        .replace("eid = 9\n", "")
+        .replace("DEVICE", pty.b.to_str().unwrap());
+    let e = emulate("bus-owner", &toml);
+    let mut stack = Stack::new(Config::default());
+    let bus = stack.add_bus(
+        BusConfig::new(BindingKind::Serial, PhysAddr::NONE)
+            .eid(8)
+            .devices(&[PhysAddr::NONE]),
+    );
+    stack.enable_bus_owner(BusOwnerConfig {
+        first: 20,
+        last: 30,
+        ..BusOwnerConfig::default()
+    });
+    let mut bo = BusOwner {
+        stack,
+        bus,
+        line: open_raw(&pty.a),
+        start: Instant::now(),
+    };
+    // Get Endpoint ID (EID 0), Set Endpoint ID 20, Get Message Type
+    // Support, Get Endpoint UUID: the stack's bus-owner flow.
+    assert_eq!(bo.stack.enumerate(0, bus), 1);
+    let info = bo.run_until(|s| match s {
+        Step::Event(Event::EndpointSetUp(i)) => Some(i.clone()),
+        Step::Event(Event::EndpointFailed { reason, .. }) => panic!("set-up failed: {reason}"),
+        _ => None,
+    });
+    assert_eq!(info.eid, 20);
+    assert!(
+        info.types.contains(&0x01),
+        "PLDM registered: {:?}",
+        info.types
+    );
+
+    // The terminus answers at its new EID, and its locator PDR says so.
+    assert_eq!(
+        bo.request(20, &[0x01, 0x80, 0x00, 0x02]),
+        [0x01, 0x00, 0x00, 0x02, 0x00, 0x03]
+    );
+    let rsp = bo.request(20, &builder::get_pdr_request(2, 1, 255).to_vec());
+    assert_eq!(rsp[16 + 10 + 8], 20, "terminus locator value: {rsp:02x?}");
+
+    let err = e.stop();
+    assert!(err.contains("EID 20 assigned by bus owner 8"), "{err}");
+}
