@@ -35,12 +35,7 @@ pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     if a.check {
         for e in &cfg.endpoint {
             let eid = e.eid.map_or_else(|| "-".to_string(), |x| x.to_string());
-            println!(
-                "{}\t{:?}\teid {eid}\t{}",
-                e.name,
-                e.kind,
-                e.device.display()
-            );
+            println!("{}\t{:?}\teid {eid}\t{}", e.name, e.kind, e.place());
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -466,3 +466,92 @@ fn a_bus_owner_assigns_the_eid_of_an_endpoint_without_one() {
     let err = e.stop();
     assert!(err.contains("EID 20 assigned by bus owner 8"), "{err}");
 }
+
+/// A frame of pymctp's QEMU I2C TCP stream: `[u32 BE len][type][body]`.
+fn stream_frame(kind: u8, body: &[u8]) -> Vec<u8> {
+    let mut v = ((1 + body.len()) as u32).to_be_bytes().to_vec();
+    v.push(kind);
+    v.extend_from_slice(body);
+    v
+}
+
+fn read_stream_frame(s: &mut std::net::TcpStream) -> (u8, Vec<u8>) {
+    let mut len = [0u8; 4];
+    s.read_exact(&mut len).expect("frame length");
+    let mut f = vec![0u8; u32::from_be_bytes(len) as usize];
+    s.read_exact(&mut f).expect("frame");
+    (f[0], f[1..].to_vec())
+}
+
+/// An SMBus block write (DSP0237) from 7-bit address 0x10 to 0x1D
+/// carrying one whole message, written out byte by byte.
+fn smbus_write(dst_eid: u8, src_eid: u8, msg: &[u8]) -> Vec<u8> {
+    let mut f = vec![0x1D << 1, 0x0F, (1 + 4 + msg.len()) as u8, (0x10 << 1) | 1];
+    // MCTP header: version 1, dst, src, SOM|EOM|TO, tag 0.
+    f.extend_from_slice(&[0x01, dst_eid, src_eid, 0xC8]);
+    f.extend_from_slice(msg);
+    f.push(crc::crc8_smbus(&f));
+    f
+}
+
+#[test]
+fn the_i2c_tcp_stream_of_pymctps_qemu_exerciser() {
+    // A free port: bind, read, release.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let toml = TERMINUS
+        .replace("binding = \"serial\"", "binding = \"i2c-stream\"")
+        .replace(
+            "device = \"DEVICE\"",
+            &format!("listen = \"127.0.0.1:{port}\"\naddress = 0x1d"),
+        );
+    let e = emulate("i2c-stream", &toml);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut s = loop {
+        if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "emulator not listening");
+        thread::sleep(Duration::from_millis(20));
+    };
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // The emulator greets with HELLO, protocol 1.0.
+    assert_eq!(
+        read_stream_frame(&mut s),
+        (0x07, vec![0x00, 0x01, 0x00, 0x00])
+    );
+    s.write_all(&stream_frame(0x07, &[0x00, 0x01, 0x00, 0x00]))
+        .unwrap();
+
+    // GetTID in a master-mode WRITE: [(0x1D << 1)][0x0F][count][src]...[PEC].
+    s.write_all(&stream_frame(
+        0x00,
+        &smbus_write(9, 8, &[0x01, 0x80, 0x00, 0x02]),
+    ))
+    .unwrap();
+    let (kind, body) = read_stream_frame(&mut s);
+    assert_eq!(kind, 0x00, "a WRITE back");
+    let n = body.len();
+    assert_eq!(
+        body[n - 1],
+        crc::crc8_smbus(&body[..n - 1]),
+        "PEC of {body:02x?}"
+    );
+    // To 0x10 from 0x1D; MCTP 08<-09, SOM|EOM, TO=0, tag 0; TID 3.
+    assert_eq!(
+        body[..n - 1],
+        [0x20, 0x0F, 11, 0x3B, 0x01, 8, 9, 0xC0, 0x01, 0x00, 0x00, 0x02, 0x00, 0x03]
+    );
+
+    // A write with a bad PEC is dropped; a READ_REQ gets an empty READ_RSP.
+    let mut bad = smbus_write(9, 8, &[0x01, 0x81, 0x00, 0x02]);
+    *bad.last_mut().unwrap() ^= 1;
+    s.write_all(&stream_frame(0x00, &bad)).unwrap();
+    s.write_all(&stream_frame(0x01, &[0x00, 0x10])).unwrap();
+    assert_eq!(read_stream_frame(&mut s), (0x02, vec![]));
+
+    e.stop();
+}

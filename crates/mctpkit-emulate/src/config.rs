@@ -22,7 +22,7 @@
 
 use std::path::PathBuf;
 
-use mctpkit_stack::BindingKind;
+use mctpkit_stack::{BindingKind, PhysAddr};
 use serde::Deserialize;
 
 use crate::app::Application;
@@ -55,6 +55,9 @@ pub enum Kind {
 pub enum Binding {
     /// DSP0253 serial on a tty or pty (`device`), point to point.
     Serial,
+    /// SMBus/I2C (DSP0237) frames over pymctp's QEMU I2C TCP stream
+    /// (`listen`, the endpoint's 7-bit `address`; see [`crate::tcp`]).
+    I2cStream,
 }
 
 /// One `[[endpoint]]` table.
@@ -65,7 +68,12 @@ pub struct EndpointConfig {
     pub kind: Kind,
     pub eid: Option<u8>,
     pub binding: Binding,
-    pub device: PathBuf,
+    /// The tty or pty of a `serial` endpoint.
+    pub device: Option<PathBuf>,
+    /// `HOST:PORT` an `i2c-stream` endpoint listens on.
+    pub listen: Option<String>,
+    /// The 7-bit I2C address of an `i2c-stream` endpoint.
+    pub address: Option<u8>,
     /// Transmission unit (default 64, the BTU).
     #[serde(default = "btu")]
     pub mtu: usize,
@@ -121,25 +129,56 @@ impl EmulateConfig {
         if self.endpoint.is_empty() {
             return Err(ConfigError("no [[endpoint]]".into()));
         }
-        let mut devices = Vec::new();
+        let mut places = Vec::new();
         for e in &self.endpoint {
             e.check()
                 .map_err(|m| ConfigError(format!("endpoint {:?}: {m}", e.name)))?;
-            if devices.contains(&&e.device) {
+            let place = e.place();
+            if places.contains(&place) {
                 return Err(ConfigError(format!(
-                    "endpoint {:?}: device {} is used twice (one point-to-point line per endpoint)",
-                    e.name,
-                    e.device.display()
+                    "endpoint {:?}: {place} is used twice (one line or listener per endpoint)",
+                    e.name
                 )));
             }
-            devices.push(&e.device);
+            places.push(place);
         }
         Ok(())
     }
 }
 
 impl EndpointConfig {
+    /// Where it is attached, for messages: the device or the listen address.
+    pub fn place(&self) -> String {
+        match self.binding {
+            Binding::Serial => self
+                .device
+                .as_ref()
+                .map_or_else(String::new, |d| d.display().to_string()),
+            Binding::I2cStream => format!(
+                "tcp {} (I2C {:#04x})",
+                self.listen.as_deref().unwrap_or(""),
+                self.address.unwrap_or(0)
+            ),
+        }
+    }
+
     fn check(&self) -> Result<(), String> {
+        match (self.binding, &self.device, &self.listen, self.address) {
+            (Binding::Serial, Some(_), None, None) => {}
+            (Binding::Serial, ..) => {
+                return Err("binding = \"serial\" takes device (and no listen or address)".into())
+            }
+            (Binding::I2cStream, None, Some(_), Some(a)) => {
+                if !(0x08..=0x77).contains(&a) {
+                    return Err(format!("address {a:#04x}: a 7-bit address 0x08..=0x77"));
+                }
+            }
+            (Binding::I2cStream, ..) => {
+                return Err(
+                    "binding = \"i2c-stream\" takes listen and address (and no device)".into(),
+                )
+            }
+        }
         if let Some(e) = self.eid {
             if e == 0 || (1..8).contains(&e) || e == 0xFF {
                 return Err(format!("eid {e}: 0, 1..=7 and 255 are not endpoint EIDs"));
@@ -175,10 +214,15 @@ impl EndpointConfig {
 
     /// The sans-IO endpoint this table describes.
     pub fn endpoint(&self) -> Endpoint {
-        let binding = match self.binding {
-            Binding::Serial => BindingKind::Serial,
+        let (binding, phys) = match self.binding {
+            Binding::Serial => (BindingKind::Serial, PhysAddr::NONE),
+            Binding::I2cStream => (
+                BindingKind::Smbus,
+                PhysAddr::byte(self.address.unwrap_or(0)),
+            ),
         };
         let spec = EndpointSpec {
+            phys,
             eid: self.eid,
             mtu: self.mtu,
             uuid: self.uuid.as_deref().and_then(uuid),
@@ -215,6 +259,19 @@ mod tests {
         assert!(bad("kind = \"pldm\"\neid = 3\n").contains("eid 3"));
         assert!(bad("kind = \"scsi\"\n").contains("unknown variant"));
         assert!(bad("kind = \"control\"\nuuid = \"12\"\n").contains("uuid"));
+        assert!(bad("kind = \"control\"\naddress = 8\n").contains("takes device"));
+        let i2c = "[[endpoint]]\nname = \"b\"\nkind = \"control\"\nbinding = \"i2c-stream\"\n";
+        let i2c_err = |extra: &str| {
+            EmulateConfig::parse(&format!("{i2c}{extra}"))
+                .unwrap_err()
+                .0
+        };
+        assert!(i2c_err("listen = \"127.0.0.1:1\"\naddress = 0x80\n").contains("7-bit"));
+        assert!(i2c_err("listen = \"127.0.0.1:1\"\n").contains("takes listen and address"));
+        assert!(
+            EmulateConfig::parse(&format!("{i2c}listen = \"127.0.0.1:1\"\naddress = 0x1d\n"))
+                .is_ok()
+        );
         assert!(bad("kind = \"control\"\n[endpoint.pldm]\n").contains("[pldm] goes with"));
         assert!(bad("kind = \"pldm\"\n[endpoint.pldm]\ntid = 0\n").contains("reserved"));
         assert!(bad("kind = \"control\"\ncolour = 1\n").contains("unknown field"));

@@ -12,17 +12,21 @@
 //! * `nvme-mi`: an NVMe-MI health-poll responder ([`nvme_mi`]).
 //!
 //! Everything protocol is sans-IO ([`Endpoint`]: bytes and time in, frames
-//! out; the applications: messages in, messages out); [`serial`] and
-//! [`run`] attach endpoints to ttys and ptys with tokio. [`config`] reads
-//! the TOML file that describes them.
+//! out; the applications: messages in, messages out); [`serial`] attaches
+//! endpoints to ttys and ptys, [`tcp`] to pymctp's QEMU I2C TCP stream
+//! ([`i2c_stream`]), [`run`] runs them all with tokio. [`config`] reads the
+//! TOML file that describes them.
 
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod endpoint;
+pub mod i2c_stream;
 pub mod nvme_mi;
 pub mod pldm;
 pub mod run;
 pub mod serial;
+pub mod tcp;
 pub mod waveform;
 
 pub use app::Application;

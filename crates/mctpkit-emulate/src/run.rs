@@ -2,14 +2,21 @@
 //! own line, on one tokio runtime, until SIGTERM or SIGINT.
 
 use std::io;
-use std::time::Instant;
 
 use crate::config::{Binding, EmulateConfig};
+use crate::endpoint::Endpoint;
+
+/// Print what the endpoint has to say (EID assignments, refused sends).
+pub(crate) fn report(ep: &mut Endpoint) {
+    for line in ep.take_log() {
+        eprintln!("mctpkit emulate: {}: {line}", ep.name());
+    }
+}
 
 /// Run every endpoint until SIGTERM or SIGINT, or until one line fails
 /// (its error is returned).
 pub async fn run(cfg: EmulateConfig) -> io::Result<()> {
-    let start = Instant::now();
+    let start = crate::clock::Clock::start();
     let mut tasks = tokio::task::JoinSet::new();
     for e in &cfg.endpoint {
         let ep = e.endpoint();
@@ -21,13 +28,22 @@ pub async fn run(cfg: EmulateConfig) -> io::Result<()> {
             "mctpkit emulate: {} ({:?}) {eid} on {}",
             e.name,
             e.kind,
-            e.device.display()
+            e.place()
         );
-        let device = e.device.clone();
-        match e.binding {
-            Binding::Serial => {
+        match (e.binding, &e.device, &e.listen) {
+            (Binding::Serial, Some(device), _) => {
+                let device = device.clone();
                 tasks.spawn(async move { crate::serial::serve(ep, &device, start).await });
             }
+            (Binding::I2cStream, _, Some(listen)) => {
+                let l = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|x| io::Error::new(x.kind(), format!("{listen}: {x}")))?;
+                let address = e.address.unwrap_or(0);
+                tasks.spawn(async move { crate::tcp::serve(ep, l, address, start).await });
+            }
+            // EmulateConfig::check refuses the other combinations.
+            _ => {}
         }
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -9,54 +9,45 @@
 
 use std::io;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mctpkit_daemon::serial::SerialPort;
-use mctpkit_stack::Millis;
 
+use crate::clock::Clock;
 use crate::endpoint::Endpoint;
 
 /// Bytes read from the line at once.
 const READ_CHUNK: usize = 4096;
-
-fn since(start: Instant) -> Millis {
-    start.elapsed().as_millis() as Millis
-}
 
 /// Write every frame the endpoint has queued.
 async fn flush(ep: &mut Endpoint, port: &SerialPort, frame: &mut [u8]) -> io::Result<()> {
     while let Some(n) = ep.poll_transmit_frame(frame) {
         port.write_all(&frame[..n]).await?;
     }
-    for line in ep.take_log() {
-        eprintln!("mctpkit emulate: {}: {line}", ep.name());
-    }
+    crate::run::report(ep);
     Ok(())
 }
 
 /// Serve `ep` on the line at `device` until the task is dropped or the line
-/// fails. `start` is the emulator's time origin (sensor readings are
+/// fails. `clock` is the emulator's time base (sensor readings are
 /// functions of the time since it).
-pub async fn serve(mut ep: Endpoint, device: &Path, start: Instant) -> io::Result<()> {
+pub async fn serve(mut ep: Endpoint, device: &Path, clock: Clock) -> io::Result<()> {
     let port = SerialPort::open(device)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", device.display())))?;
     let mut buf = vec![0u8; READ_CHUNK];
     let mut frame = vec![0u8; ep.max_frame_len()];
     loop {
-        let wait = match ep.poll_timeout() {
-            Some(at) => Duration::from_millis(at.saturating_sub(since(start))),
-            None => Duration::from_secs(3600),
-        };
+        let wait = clock.until(ep.poll_timeout());
         tokio::select! {
             r = port.read(&mut buf) => match r {
                 Ok(0) => tokio::time::sleep(Duration::from_millis(50)).await,
-                Ok(n) => ep.receive_stream(since(start), &buf[..n]),
+                Ok(n) => ep.receive_stream(clock.now(), &buf[..n]),
                 Err(e) if e.raw_os_error() == Some(libc::EIO) => {
                     tokio::time::sleep(Duration::from_millis(50)).await
                 }
                 Err(e) => return Err(e),
             },
-            _ = tokio::time::sleep(wait) => ep.handle_timeout(since(start)),
+            _ = tokio::time::sleep(wait) => ep.handle_timeout(clock.now()),
         }
         flush(&mut ep, &port, &mut frame).await?;
     }
