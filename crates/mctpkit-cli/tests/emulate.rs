@@ -555,3 +555,52 @@ fn the_i2c_tcp_stream_of_pymctps_qemu_exerciser() {
 
     e.stop();
 }
+
+/// pymctp's own QEMU I2C stream exerciser (pymctp-exerciser-qemu 0.3.0
+/// from PyPI) drives the emulator as it drives a QEMU guest. Needs the
+/// package: `scripts/interop-pymctp-qemu` installs it into
+/// target/pymctp-qemu-venv and runs this test.
+#[test]
+#[ignore = "needs pymctp-exerciser-qemu: scripts/interop-pymctp-qemu"]
+fn pymctps_qemu_i2c_exerciser_drives_the_emulator() {
+    let python = std::env::var("PYMCTP_QEMU_PYTHON").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/pymctp-qemu-venv/bin/python"
+        )
+        .into()
+    });
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let toml = TERMINUS
+        .replace("binding = \"serial\"", "binding = \"i2c-stream\"")
+        .replace(
+            "device = \"DEVICE\"",
+            &format!("listen = \"127.0.0.1:{port}\"\naddress = 0x1d"),
+        );
+    let e = emulate("pymctp-qemu", &toml);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "emulator not listening");
+        thread::sleep(Duration::from_millis(20));
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/interop/pymctp_qemu_i2c.py"
+    );
+    let out = Command::new("timeout")
+        .args(["60", &python, script, &port.to_string()])
+        .output()
+        .expect("run python");
+    let err = e.stop();
+    assert!(
+        out.status.success(),
+        "{}{}\n{err}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok tid 3"));
+}
