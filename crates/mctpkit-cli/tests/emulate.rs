@@ -467,6 +467,31 @@ fn a_bus_owner_assigns_the_eid_of_an_endpoint_without_one() {
     assert!(err.contains("EID 20 assigned by bus owner 8"), "{err}");
 }
 
+/// The terminus at 7-bit address 0x1D behind pymctp's QEMU I2C TCP
+/// stream on a free local port, listening (a probe connection came and
+/// went).
+fn terminus_on_i2c_stream(name: &str) -> (Proc, u16) {
+    // A free port: bind, read, release.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let toml = TERMINUS
+        .replace("binding = \"serial\"", "binding = \"i2c-stream\"")
+        .replace(
+            "device = \"DEVICE\"",
+            &format!("listen = \"127.0.0.1:{port}\"\naddress = 0x1d"),
+        );
+    let e = emulate(name, &toml);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "emulator not listening");
+        thread::sleep(Duration::from_millis(20));
+    }
+    (e, port)
+}
+
 /// A frame of pymctp's QEMU I2C TCP stream: `[u32 BE len][type][body]`.
 fn stream_frame(kind: u8, body: &[u8]) -> Vec<u8> {
     let mut v = ((1 + body.len()) as u32).to_be_bytes().to_vec();
@@ -496,27 +521,8 @@ fn smbus_write(dst_eid: u8, src_eid: u8, msg: &[u8]) -> Vec<u8> {
 
 #[test]
 fn the_i2c_tcp_stream_of_pymctps_qemu_exerciser() {
-    // A free port: bind, read, release.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let toml = TERMINUS
-        .replace("binding = \"serial\"", "binding = \"i2c-stream\"")
-        .replace(
-            "device = \"DEVICE\"",
-            &format!("listen = \"127.0.0.1:{port}\"\naddress = 0x1d"),
-        );
-    let e = emulate("i2c-stream", &toml);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut s = loop {
-        if let Ok(s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "emulator not listening");
-        thread::sleep(Duration::from_millis(20));
-    };
+    let (e, port) = terminus_on_i2c_stream("i2c-stream");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     // The emulator greets with HELLO, protocol 1.0.
     assert_eq!(
@@ -570,23 +576,7 @@ fn pymctps_qemu_i2c_exerciser_drives_the_emulator() {
         )
         .into()
     });
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let toml = TERMINUS
-        .replace("binding = \"serial\"", "binding = \"i2c-stream\"")
-        .replace(
-            "device = \"DEVICE\"",
-            &format!("listen = \"127.0.0.1:{port}\"\naddress = 0x1d"),
-        );
-    let e = emulate("pymctp-qemu", &toml);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "emulator not listening");
-        thread::sleep(Duration::from_millis(20));
-    }
+    let (e, port) = terminus_on_i2c_stream("pymctp-qemu");
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/interop/pymctp_qemu_i2c.py"
