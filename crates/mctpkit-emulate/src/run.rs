@@ -13,8 +13,9 @@ pub(crate) fn report(ep: &mut Endpoint) {
     }
 }
 
-/// Run every endpoint until SIGTERM or SIGINT, or until one line fails
-/// (its error is returned).
+/// Run every endpoint until SIGTERM or SIGINT. An endpoint whose line
+/// cannot be opened or fails is reported on stderr and the others keep
+/// running; when none is left, the error is "no endpoint left running".
 pub async fn run(cfg: EmulateConfig) -> io::Result<()> {
     let start = crate::clock::Clock::start();
     let mut tasks = tokio::task::JoinSet::new();
@@ -48,14 +49,25 @@ pub async fn run(cfg: EmulateConfig) -> io::Result<()> {
     }
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => Ok(()),
-        _ = int.recv() => Ok(()),
-        r = tasks.join_next() => match r {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => Err(io::Error::other(e)),
-            None => Ok(()),
-        },
+    let stop = async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    };
+    tokio::pin!(stop);
+    // An endpoint whose line fails is reported and the others go on; the
+    // emulator gives up when none is left.
+    loop {
+        tokio::select! {
+            _ = &mut stop => return Ok(()),
+            r = tasks.join_next() => match r {
+                Some(Ok(Ok(()))) => {}
+                Some(Ok(Err(e))) => eprintln!("mctpkit emulate: endpoint stopped: {e}"),
+                Some(Err(e)) => eprintln!("mctpkit emulate: endpoint task failed: {e}"),
+                None => return Err(io::Error::other("no endpoint left running")),
+            },
+        }
     }
 }
 
