@@ -594,3 +594,54 @@ fn pymctps_qemu_i2c_exerciser_drives_the_emulator() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok tid 3"));
 }
+
+#[test]
+fn the_terminus_sends_platform_event_messages_to_its_receiver() {
+    let pty = pty_pair();
+    let (d, socket) = daemon("events", &pty.a);
+    let mut c = Client::connect(&socket, 0x01);
+    let e = emulate(
+        "events",
+        &TERMINUS.replace("DEVICE", pty.b.to_str().unwrap()),
+    );
+    c.first_request(9, &[0x01, 0x80, 0x00, 0x02]);
+    // SetEventReceiver: enableAsync over MCTP to EID 8 (the daemon).
+    let rsp = c.request(9, &[0x01, 0x81, 0x02, 0x04, 0x01, 0x00, 0x08]);
+    assert_eq!(rsp, [0x01, 0x01, 0x02, 0x04, 0x00]);
+    // The state sensor steps every 300 ms: a PlatformEventMessage request
+    // (Rq=1, type 2, 0x0A) from EID 9 — formatVersion 1, TID 3,
+    // sensorEvent (0), sensor 2, stateSensorState (1), offset 0, states.
+    let ev = c
+        .recv_within(Duration::from_secs(3))
+        .expect("a PlatformEventMessage");
+    assert_eq!(ev[0], 9);
+    let m = &ev[1..];
+    assert_eq!(
+        (m[0], m[1] & 0xC0, m[2], m[3]),
+        (0x01, 0x80, 0x02, 0x0A),
+        "{m:02x?}"
+    );
+    assert_eq!(&m[4..10], &[0x01, 0x03, 0x00, 0x02, 0x00, 0x01], "{m:02x?}");
+    let (now, before) = (m[11], m[12]);
+    assert!(now != before && (1..=3).contains(&now) && (1..=3).contains(&before));
+    // Answer it (platformEventStatus noLogging): TO=0 with its tag.
+    c.send(&[9, 0x01, m[1] & 0x1F, 0x02, 0x0A, 0x00, 0x00]);
+    // Disable: the events stop (one may have been on its way).
+    let mut dg = vec![9u8];
+    dg.extend_from_slice(&[0x01, 0x82, 0x02, 0x04, 0x00, 0x00, 0x00]);
+    c.send(&dg);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut disabled = false;
+    while Instant::now() < deadline {
+        match c.recv_within(Duration::from_millis(700)) {
+            Some(r) if r[1..] == [0x01, 0x02, 0x02, 0x04, 0x00] => disabled = true,
+            Some(r) if disabled => panic!("event after disable: {r:02x?}"),
+            Some(_) => {}
+            None if disabled => break,
+            None => {}
+        }
+    }
+    assert!(disabled, "SetEventReceiver disable answered");
+    e.stop();
+    d.stop();
+}

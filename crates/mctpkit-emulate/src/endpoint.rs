@@ -34,10 +34,14 @@
 //! ```
 
 use mctpkit_stack::{
-    BindingKind, BusConfig, BusId, Config, Event, Millis, NetworkId, PhysAddr, Stack,
+    BindingKind, BusConfig, BusId, Config, Event, Millis, NetworkId, PhysAddr, Route, SendOptions,
+    Stack,
 };
 
 use crate::app::Application;
+
+/// Application requests sent per turn at most (the rest wait for the next).
+const MAX_REQUESTS_PER_TURN: usize = 16;
 
 /// What an endpoint is made of (the TOML file's view is
 /// [`crate::config::EndpointConfig`]).
@@ -92,8 +96,12 @@ pub struct EndpointCounters {
     pub unanswered: u64,
     /// Messages that were not requests (TO=0) or had no application.
     pub ignored: u64,
-    /// Responses the stack refused (queue full...).
+    /// Responses or requests the stack refused (no route, queue full...).
     pub send_errors: u64,
+    /// Requests the application originated and the stack queued.
+    pub app_requests: u64,
+    /// Responses to them handed back to the application.
+    pub app_responses: u64,
 }
 
 /// One emulated endpoint.
@@ -103,6 +111,7 @@ pub struct Endpoint {
     bus: BusId,
     app: Option<Box<dyn Application>>,
     eid: Option<u8>,
+    net: NetworkId,
     counters: EndpointCounters,
     log: Vec<String>,
 }
@@ -140,7 +149,13 @@ impl Endpoint {
             stack.register_type(t, &[]);
         }
         if let (Some(a), Some(e)) = (app.as_mut(), spec.eid) {
-            a.eid_changed(e);
+            a.eid_changed(e, None);
+        }
+        // Serial is point to point: every other EID is at the other end
+        // (as the daemon routes its one serial bus). Other bindings learn
+        // routes from requests and from the bus owner.
+        if spec.binding == BindingKind::Serial {
+            let _ = stack.add_route(Route::range(spec.net, 8, 0xFE, bus, PhysAddr::NONE));
         }
         Endpoint {
             name: spec.name,
@@ -148,6 +163,7 @@ impl Endpoint {
             bus,
             app,
             eid: spec.eid,
+            net: spec.net,
             counters: EndpointCounters::default(),
             log: Vec::new(),
         }
@@ -211,14 +227,21 @@ impl Endpoint {
         2 * (mtu + 4) + 16
     }
 
-    /// The next time [`Endpoint::handle_timeout`] has work.
+    /// The next time [`Endpoint::handle_timeout`] has work (the stack's
+    /// timers and the application's own requests).
     pub fn poll_timeout(&self) -> Option<Millis> {
-        self.stack.poll_timeout()
+        let app = self.app.as_ref().and_then(|a| a.poll_timeout());
+        match (self.stack.poll_timeout(), app) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
-    /// Expire reassemblies and tags.
+    /// Expire reassemblies and tags, send what the application has to send.
     pub fn handle_timeout(&mut self, now: Millis) {
-        self.stack.handle_timeout(now);
+        if self.stack.poll_timeout().is_some_and(|t| t <= now) {
+            self.stack.handle_timeout(now);
+        }
         self.process(now);
     }
 
@@ -228,7 +251,7 @@ impl Endpoint {
             if let Event::EidAssigned { eid, bus_owner, .. } = e {
                 self.eid = Some(eid);
                 if let Some(a) = self.app.as_mut() {
-                    a.eid_changed(eid);
+                    a.eid_changed(eid, Some(bus_owner));
                 }
                 self.log
                     .push(format!("EID {eid} assigned by bus owner {bus_owner}"));
@@ -239,6 +262,11 @@ impl Endpoint {
                 (true, Some(app)) => {
                     self.counters.requests += 1;
                     app.handle(now, &m.data)
+                }
+                (false, Some(app)) if m.owner.is_some() => {
+                    self.counters.app_responses += 1;
+                    app.handle_response(now, &m.data);
+                    None
                 }
                 _ => {
                     self.counters.ignored += 1;
@@ -257,6 +285,29 @@ impl Endpoint {
                 None => {}
             }
             self.stack.recycle(m);
+        }
+        self.send_app_requests(now);
+    }
+
+    /// Send what the application wants to send (a bounded number per turn).
+    fn send_app_requests(&mut self, now: Millis) {
+        let Some(app) = self.app.as_mut() else {
+            return;
+        };
+        for _ in 0..MAX_REQUESTS_PER_TURN {
+            let Some((dst, msg)) = app.poll_request(now) else {
+                break;
+            };
+            match self
+                .stack
+                .send(now, SendOptions::request(self.net, dst), &msg)
+            {
+                Ok(_) => self.counters.app_requests += 1,
+                Err(e) => {
+                    self.counters.send_errors += 1;
+                    self.log.push(format!("request to EID {dst} not sent: {e}"));
+                }
+            }
         }
     }
 }

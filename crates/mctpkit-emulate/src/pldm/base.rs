@@ -27,12 +27,12 @@ const TYPES: [(PldmType, Ver32, &[u8]); 2] = [
         Ver32::new(1, 1, Some(0)),
         &[0x01, 0x02, 0x03, 0x04, 0x05],
     ),
-    // DSP0248 1.2.0: GetSensorReading, GetStateSensorReadings,
-    // GetPDRRepositoryInfo, GetPDR.
+    // DSP0248 1.2.0: SetEventReceiver, GetSensorReading,
+    // GetStateSensorReadings, GetPDRRepositoryInfo, GetPDR.
     (
         PldmType::Platform,
         Ver32::new(1, 2, Some(0)),
-        &[0x11, 0x21, 0x50, 0x51],
+        &[0x04, 0x11, 0x21, 0x50, 0x51],
     ),
 ];
 

@@ -10,6 +10,7 @@
 //! | 2 | 0x11 GetSensorReading | numeric sensors | DSP0248 §18.2 |
 //! | 2 | 0x21 GetStateSensorReadings | state sensors | DSP0248 §19.2 |
 //! | 2 | 0x50 GetPDRRepositoryInfo, 0x51 GetPDR | multipart | DSP0248 §26.1, §26.2 |
+//! | 2 | 0x04 SetEventReceiver; sends 0x0A PlatformEventMessage | [`events`] | DSP0248 §16.2, §16.6 |
 //!
 //! Requests are decoded and responses encoded with `mctpkit_wire::pldm`
 //! (its Reprs and builders). Errors never panic (DSP0240 §8, Table 2):
@@ -21,6 +22,7 @@
 //! hold a request header.
 
 mod base;
+pub mod events;
 mod platform;
 pub mod repository;
 pub mod sensors;
@@ -46,6 +48,9 @@ pub struct PldmConfig {
     /// Terminus ID reported by GetTID until a SetTID (default 1).
     #[serde(default = "tid_one")]
     pub tid: u8,
+    /// EID to send PlatformEventMessages to before any SetEventReceiver
+    /// (default: the bus owner that assigns the EID, if one does).
+    pub event_receiver: Option<u8>,
     #[serde(default)]
     pub numeric_sensor: Vec<NumericSensor>,
     #[serde(default)]
@@ -60,6 +65,7 @@ impl Default for PldmConfig {
     fn default() -> Self {
         PldmConfig {
             tid: 1,
+            event_receiver: None,
             numeric_sensor: Vec::new(),
             state_sensor: Vec::new(),
         }
@@ -98,6 +104,7 @@ pub struct PldmTerminus {
     numeric: Vec<NumericSensor>,
     state: Vec<StateSensor>,
     pdrs: Repository,
+    events: events::Events,
 }
 
 /// Record handle of the terminus locator PDR (the first record).
@@ -123,6 +130,7 @@ impl PldmTerminus {
             numeric: cfg.numeric_sensor.clone(),
             state: cfg.state_sensor.clone(),
             pdrs,
+            events: events::Events::new(cfg.event_receiver),
         }
     }
 
@@ -149,9 +157,20 @@ impl Application for PldmTerminus {
         &[MCTP_TYPE_PLDM]
     }
 
-    fn eid_changed(&mut self, eid: u8) {
+    fn eid_changed(&mut self, eid: u8, bus_owner: Option<u8>) {
         self.eid = eid;
+        if let Some(b) = bus_owner {
+            self.events.set_bus_owner(b);
+        }
         self.refresh_locator();
+    }
+
+    fn poll_request(&mut self, now: Millis) -> Option<(u8, Vec<u8>)> {
+        self.events.poll(now, self.tid, &self.numeric, &self.state)
+    }
+
+    fn poll_timeout(&self) -> Option<Millis> {
+        self.events.poll_timeout()
     }
 
     fn handle(&mut self, now: Millis, msg: &[u8]) -> Option<Vec<u8>> {

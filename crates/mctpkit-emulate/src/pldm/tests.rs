@@ -14,6 +14,7 @@ use super::*;
 fn config() -> PldmConfig {
     PldmConfig {
         tid: 7,
+        event_receiver: None,
         numeric_sensor: vec![temperature()],
         state_sensor: vec![health()],
     }
@@ -153,7 +154,7 @@ fn the_repository_holds_locator_numeric_and_state_pdrs() {
         ]
     );
     // A bus owner assigns EID 20: the locator follows.
-    t.eid_changed(20);
+    t.eid_changed(20, Some(8));
     let (_, rsp) = ask(&mut t, 0, &builder::get_pdr_request(1, 1, 255).to_vec());
     assert_eq!(rsp[rsp.len() - 1], 20);
     assert_eq!(
@@ -269,4 +270,140 @@ fn a_long_pdr_comes_in_parts_with_its_crc() {
         Record::parse(&got).unwrap().header.pdr_type,
         PdrType::NumericSensor
     );
+}
+
+/// The PlatformEventMessages the terminus sends, checked every 100 ms over
+/// `until` ms: (destination, sensorID, eventData).
+fn events(
+    t: &mut PldmTerminus,
+    until: Millis,
+) -> Vec<(u8, u16, platform::PlatformEventMessageRequest<'static>)> {
+    let mut out = Vec::new();
+    let mut now = 0;
+    while now <= until {
+        while let Some((dst, msg)) = t.poll_request(now) {
+            let msg: &'static [u8] = Box::leak(msg.into_boxed_slice());
+            match Message::parse(msg).unwrap().body {
+                Body::Platform {
+                    body: platform::Body::PlatformEventMessageRequest(r),
+                    trailing: [],
+                } => {
+                    let id = match r.event {
+                        mctpkit_wire::pldm::event::EventData::Sensor { sensor_id, .. } => sensor_id,
+                        e => panic!("{e:?}"),
+                    };
+                    out.push((dst, id, r));
+                }
+                b => panic!("{b:?}"),
+            }
+        }
+        now = t
+            .poll_timeout()
+            .expect("checks while a receiver is set")
+            .max(now + 1);
+    }
+    out
+}
+
+#[test]
+fn no_receiver_no_events() {
+    let mut t = terminus();
+    assert_eq!(t.poll_timeout(), None);
+    assert_eq!(t.poll_request(5000), None);
+}
+
+#[test]
+fn set_event_receiver_then_sensor_events() {
+    use mctpkit_wire::pldm::event::{EventData, SensorEvent};
+    let mut t = terminus();
+    // enableAsync (1), MCTP (0), EID 8.
+    assert_eq!(
+        cc_of(&mut t, &[0x01, 0x80, 0x02, 0x04, 0x01, 0x00, 0x08]),
+        0
+    );
+    let ev = events(&mut t, 1000);
+    assert!(ev
+        .iter()
+        .all(|(dst, _, r)| *dst == 8 && r.tid == 7 && r.format_version == 1));
+    // The temperature: normal → upperWarning (62 at 400 ms) → upperCritical
+    // (70 at 500 ms) → upperWarning (62 at 600 ms) → normal (54 at 700 ms).
+    let numeric: Vec<(u8, u8, i64)> = ev
+        .iter()
+        .filter_map(|(_, id, r)| match r.event {
+            EventData::Sensor {
+                event:
+                    SensorEvent::Numeric {
+                        event_state,
+                        previous_event_state,
+                        present_reading,
+                    },
+                ..
+            } if *id == 1 => Some((previous_event_state, event_state, present_reading.value)),
+            _ => None,
+        })
+        .collect();
+    let (n, w, c) = (
+        SensorState::Normal.value(),
+        SensorState::UpperWarning.value(),
+        SensorState::UpperCritical.value(),
+    );
+    assert_eq!(numeric, [(n, w, 62), (w, c, 70), (c, w, 62), (w, n, 54)]);
+    // The state sensor steps every 100 ms: an event at every check.
+    let states = ev.iter().filter(|(_, id, _)| *id == 2).count();
+    assert_eq!(states, 10);
+    // GetSensorReading now reports events enabled and the last event state.
+    let (_, rsp) = ask(
+        &mut t,
+        1000,
+        &builder::get_sensor_reading_request(2, 1, false).to_vec(),
+    );
+    assert_eq!(
+        (rsp[7], rsp[10]),
+        (2, n),
+        "eventsEnabled, eventState {rsp:02x?}"
+    );
+    // Disable: no more events.
+    assert_eq!(
+        cc_of(&mut t, &[0x01, 0x80, 0x02, 0x04, 0x00, 0x00, 0x00]),
+        0
+    );
+    assert_eq!(t.poll_timeout(), None);
+}
+
+#[test]
+fn event_receiver_methods_and_the_bus_owner_default() {
+    let mut t = terminus();
+    // enablePolling, enableAsyncKeepAlive (5-byte form): not supported.
+    assert_eq!(
+        cc_of(&mut t, &[0x01, 0x80, 0x02, 0x04, 0x02, 0x00, 0x08]),
+        0x81
+    );
+    assert_eq!(
+        cc_of(
+            &mut t,
+            &[0x01, 0x80, 0x02, 0x04, 0x03, 0x00, 0x08, 0x78, 0x00]
+        ),
+        0x81
+    );
+    // Another transport protocol.
+    assert_eq!(
+        cc_of(&mut t, &[0x01, 0x80, 0x02, 0x04, 0x01, 0x01, 0x08]),
+        0x80
+    );
+    assert_eq!(cc_of(&mut t, &[0x01, 0x80, 0x02, 0x04, 0x01]), 0x03);
+    assert_eq!(t.poll_timeout(), None);
+    // A bus owner assigned the EID: events go to it.
+    t.eid_changed(20, Some(8));
+    assert!(events(&mut t, 300).iter().all(|(dst, _, _)| *dst == 8));
+    // The file's receiver wins over the bus owner.
+    let mut t = PldmTerminus::new(
+        &PldmConfig {
+            event_receiver: Some(0x10),
+            ..config()
+        },
+        9,
+    );
+    t.eid_changed(20, Some(8));
+    let ev = events(&mut t, 300);
+    assert!(!ev.is_empty() && ev.iter().all(|(dst, _, _)| *dst == 0x10));
 }
