@@ -14,7 +14,7 @@
 //! Everything protocol is sans-IO ([`Endpoint`]: bytes and time in, frames
 //! out; the applications: messages in, messages out); [`serial`] attaches
 //! endpoints to ttys and ptys, [`tcp`] to pymctp's QEMU I2C TCP stream
-//! ([`i2c_stream`]), [`run`] runs them all with tokio. [`config`] reads the
+//! ([`i2c_stream`]), [`run()`] runs them all with tokio. [`config`] reads the
 //! TOML file that describes them.
 
 pub mod app;
