@@ -184,6 +184,12 @@ impl EndpointConfig {
                 return Err(format!("eid {e}: 0, 1..=7 and 255 are not endpoint EIDs"));
             }
         }
+        // One packet per DSP0253 frame / DSP0237 block write: the byte
+        // count (255 at most) covers the 4-byte header (and the SMBus
+        // source byte).
+        if !(64..=250).contains(&self.mtu) {
+            return Err(format!("mtu {}: 64..=250 payload bytes", self.mtu));
+        }
         if let Some(u) = &self.uuid {
             uuid(u).ok_or_else(|| format!("uuid {u:?}: 32 hex digits"))?;
         }
@@ -260,6 +266,7 @@ mod tests {
         assert!(bad("kind = \"scsi\"\n").contains("unknown variant"));
         assert!(bad("kind = \"control\"\nuuid = \"12\"\n").contains("uuid"));
         assert!(bad("kind = \"control\"\naddress = 8\n").contains("takes device"));
+        assert!(bad("kind = \"control\"\nmtu = 1024\n").contains("mtu 1024"));
         let i2c = "[[endpoint]]\nname = \"b\"\nkind = \"control\"\nbinding = \"i2c-stream\"\n";
         let i2c_err = |extra: &str| {
             EmulateConfig::parse(&format!("{i2c}{extra}"))
