@@ -8,6 +8,7 @@ mod analyze;
 mod craft;
 mod daemon;
 mod decode;
+mod emulate;
 mod pldm;
 mod shell;
 mod simulate;
@@ -33,6 +34,9 @@ enum Command {
     /// Run the MCTP daemon: a drop-in for libmctp's mctp-demux-daemon
     /// (`daemon [-e EID] [-v] [-b FILE] null|serial DEVICE`).
     Daemon(daemon::Args),
+    /// Run emulated MCTP endpoints (control, PLDM terminus, NVMe-MI) on
+    /// serial lines, as a TOML file describes them.
+    Emulate(emulate::Args),
     /// Run a described topology (bus owner, bridges, endpoints over lossy
     /// links) on a virtual clock and show its traffic as the analyser does.
     Simulate(simulate::Args),
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Daemon(a) => daemon::run(a),
         Command::Completions(a) => shell::completions(a, Cli::command()),
         Command::Man(a) => shell::man(a, Cli::command()),
+        Command::Emulate(a) => emulate::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,8 @@
 
 use std::process::{Command, Output};
 
+#[path = "common/crc.rs"]
+mod crc;
 #[path = "../../mctpkit/tests/common/strict_json.rs"]
 mod strict_json;
 
@@ -68,19 +70,6 @@ fn decodes_clean(packet_hex: &str, key: &str) -> String {
     let summary = ok(&["decode", packet_hex]);
     assert!(!summary.contains("!!"), "{summary}");
     summary
-}
-
-/// Hand-written CRC-32C (reflected 0x82F63B78, init/xorout !0): the test
-/// does not trust the code under test for the expected MIC.
-fn crc32c(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ if crc & 1 != 0 { 0x82F6_3B78 } else { 0 };
-        }
-    }
-    !crc
 }
 
 fn bytes(hex: &str) -> Vec<u8> {
@@ -406,7 +395,7 @@ fn nvme_mi_exact_bytes_and_mic() {
         assert_eq!(msg[0], 0x84, "{c:?}");
         assert_eq!(
             u32::from_le_bytes(msg[n - 4..].try_into().unwrap()),
-            crc32c(&msg[..n - 4]),
+            crc::crc32c(&msg[..n - 4]),
             "{c:?}"
         );
         if c.contains(&"--csi") {

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -130,42 +129,6 @@ pub fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// A pty pair joined by a relay thread, like `socat pty,raw pty,raw`.
-pub struct PtyPair {
-    pub a: PathBuf,
-    pub b: PathBuf,
-    _slaves: (OwnedFd, OwnedFd),
-}
-
-pub fn pty_pair() -> PtyPair {
-    let open = || {
-        let p = nix::pty::openpty(None, None).expect("openpty");
-        let path = nix::unistd::ttyname(&p.slave).expect("ttyname");
-        (p.master, p.slave, path)
-    };
-    let (ma, sa, pa) = open();
-    let (mb, sb, pb) = open();
-    let relay = |from: &OwnedFd, to: &OwnedFd| {
-        let mut r = std::fs::File::from(from.try_clone().unwrap());
-        let mut w = std::fs::File::from(to.try_clone().unwrap());
-        thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = r.read(&mut buf) {
-                if n == 0 || w.write_all(&buf[..n]).is_err() {
-                    break;
-                }
-            }
-        });
-    };
-    relay(&ma, &mb);
-    relay(&mb, &ma);
-    let _ = (ma.as_raw_fd(), mb.as_raw_fd());
-    // The masters stay open in the relay threads' clones.
-    std::mem::forget(ma);
-    std::mem::forget(mb);
-    PtyPair {
-        a: pa,
-        b: pb,
-        _slaves: (sa, sb),
-    }
-}
+pub mod pty;
+#[allow(unused_imports)]
+pub use pty::{pty_pair, PtyPair};

@@ -505,7 +505,18 @@ fn byte_bits(v: &mut dyn Visitor, at: usize, byte: u8, bits: &[(u8, &'static str
     }
 }
 
+/// Length of the NVM Subsystem Health Data Structure (NVMe-MI 1.2 §5.6,
+/// Figure 108; bytes 6..8 reserved).
+pub const SUBSYSTEM_HEALTH_LEN: usize = 8;
+
 impl SubsystemHealth {
+    /// Encode the 8-byte structure (reserved bytes zero), the response data
+    /// of an NVM Subsystem Health Status Poll.
+    pub fn to_bytes(&self) -> [u8; SUBSYSTEM_HEALTH_LEN] {
+        let c = self.ccs.to_le_bytes();
+        [self.nss, self.sw, self.ctemp, self.pdlu, c[0], c[1], 0, 0]
+    }
+
     pub fn parse(d: &[u8]) -> Result<Self> {
         need(Layer::NvmeMi, d, 6)?;
         Ok(SubsystemHealth {
@@ -579,6 +590,22 @@ pub struct ControllerHealth {
 
 /// Size of one Controller Health Data Structure.
 pub const CONTROLLER_HEALTH_LEN: usize = 16;
+
+impl ControllerHealth {
+    /// Encode one 16-byte Controller Health Data Structure in the layout
+    /// [`ControllerHealthList`] reads (reserved bytes 9..14 zero).
+    pub fn to_bytes(&self) -> [u8; CONTROLLER_HEALTH_LEN] {
+        let mut b = [0u8; CONTROLLER_HEALTH_LEN];
+        b[0..2].copy_from_slice(&self.controller_id.to_le_bytes());
+        b[2..4].copy_from_slice(&self.csts.to_le_bytes());
+        b[4..6].copy_from_slice(&self.ctemp.to_le_bytes());
+        b[6] = self.pdlu;
+        b[7] = self.spare;
+        b[8] = self.cwarn;
+        b[14..16].copy_from_slice(&self.changed_flags.to_le_bytes());
+        b
+    }
+}
 
 impl<'a> ControllerHealthList<'a> {
     pub fn parse(d: &'a [u8]) -> Result<Self> {

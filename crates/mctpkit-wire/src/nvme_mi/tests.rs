@@ -946,3 +946,31 @@ proptest! {
         let _ = decode_admin_response_data(AdminOpcode::GetLogPage, 2, &b);
     }
 }
+
+#[test]
+fn health_structures_encode_what_they_decode() {
+    use super::data::{ControllerHealth, ControllerHealthList, SubsystemHealth};
+    let h = SubsystemHealth {
+        nss: 0x38,
+        sw: 0xFF,
+        ctemp: 35,
+        pdlu: 3,
+        ccs: 0x0001,
+    };
+    let b = h.to_bytes();
+    assert_eq!(b, [0x38, 0xFF, 35, 3, 0x01, 0x00, 0, 0]);
+    assert_eq!(SubsystemHealth::parse(&b).unwrap(), h);
+    let c = ControllerHealth {
+        controller_id: 2,
+        csts: 1,
+        ctemp: 308,
+        pdlu: 3,
+        spare: 100,
+        cwarn: 0,
+        changed_flags: 0x0004,
+    };
+    let b = c.to_bytes();
+    assert_eq!(&b[..9], &[2, 0, 1, 0, 0x34, 0x01, 3, 100, 0]);
+    let l = ControllerHealthList::parse(&b).unwrap();
+    assert_eq!(l.iter().collect::<Vec<_>>(), [c]);
+}

@@ -30,6 +30,7 @@ pub mod firmware_update;
 pub mod fru;
 pub mod package;
 pub mod pdr;
+pub mod pdr_builder;
 pub mod platform;
 pub mod rde;
 #[cfg(test)]

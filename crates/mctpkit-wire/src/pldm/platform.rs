@@ -2,6 +2,9 @@
 //!
 //! ```text
 //!  cmd  name                         request data                      response data (after cc)
+//!  0x04 SetEventReceiver             eventMessageGlobalEnable,         -
+//!                                    transportProtocolType, address,
+//!                                    [heartbeatTimer u16]
 //!  0x0A PlatformEventMessage         formatVersion, TID, eventClass,   platformEventStatus
 //!                                    eventData (see event.rs)
 //!  0x0B PollForPlatformEventMessage  formatVersion, transferOpFlag,    TID, eventID u16 [, nextDataTransferHandle u32,
@@ -982,6 +985,90 @@ impl<'a> PldmRepr<'a> for PlatformEventMessageResponse {
     }
 }
 
+open_enum! {
+    /// eventMessageGlobalEnable (SetEventReceiver; DSP0248 Table 14,
+    /// libpldm `pldm_event_message_global_enable`).
+    pub enum EventMessageGlobalEnable: u8 {
+        Disable = 0 => "disable",
+        EnableAsync = 1 => "enableAsync",
+        EnablePolling = 2 => "enablePolling",
+        EnableAsyncKeepAlive = 3 => "enableAsyncKeepAlive",
+    }
+}
+
+/// SetEventReceiver request (0x04): where a terminus sends its
+/// PlatformEventMessages. For transportProtocolType 0 (MCTP) the address
+/// info is the receiver's EID. heartbeatTimer (seconds) is present only
+/// with enableAsyncKeepAlive in DSP0248 1.2; libpldm always sends it, so
+/// both the 3- and the 5-byte forms decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SetEventReceiverRequest {
+    pub event_message_global_enable: EventMessageGlobalEnable,
+    pub transport_protocol_type: u8,
+    pub event_receiver_address_info: u8,
+    pub heartbeat_timer: Option<u16>,
+}
+
+impl<'a> PldmRepr<'a> for SetEventReceiverRequest {
+    fn parse_prefix(d: &'a [u8]) -> Result<(Self, usize)> {
+        let heartbeat_timer = match d.len() {
+            0..=3 => None,
+            _ => Some(read::le16(d, 3)?),
+        };
+        let r = SetEventReceiverRequest {
+            event_message_global_enable: read::u8_at(d, 0)?.into(),
+            transport_protocol_type: read::u8_at(d, 1)?,
+            event_receiver_address_info: read::u8_at(d, 2)?,
+            heartbeat_timer,
+        };
+        Ok((r, r.buffer_len()))
+    }
+    fn buffer_len(&self) -> usize {
+        3 + if self.heartbeat_timer.is_some() { 2 } else { 0 }
+    }
+    fn emit_exact(&self, buf: &mut [u8]) {
+        buf[0] = self.event_message_global_enable.value();
+        buf[1] = self.transport_protocol_type;
+        buf[2] = self.event_receiver_address_info;
+        if let Some(h) = self.heartbeat_timer {
+            buf[3..5].copy_from_slice(&h.to_le_bytes());
+        }
+    }
+    fn summary(&self, w: &mut dyn fmt::Write) -> fmt::Result {
+        write!(
+            w,
+            "{} receiver {}",
+            self.event_message_global_enable, self.event_receiver_address_info
+        )?;
+        if let Some(h) = self.heartbeat_timer {
+            write!(w, " heartbeat {h}s")?;
+        }
+        Ok(())
+    }
+    fn describe(&self, v: &mut dyn Visitor) {
+        let e = self.event_message_global_enable;
+        en(v, "event_message_global_enable", 0, e.value(), e.name());
+        show::uint(
+            v,
+            "transport_protocol_type",
+            1,
+            1,
+            self.transport_protocol_type.into(),
+        );
+        show::uint(
+            v,
+            "event_receiver_address_info",
+            2,
+            1,
+            self.event_receiver_address_info.into(),
+        );
+        if let Some(h) = self.heartbeat_timer {
+            show::uint(v, "heartbeat_timer", 3, 2, h.into());
+        }
+    }
+}
+
 /// PollForPlatformEventMessage request (0x0B).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -1589,10 +1676,12 @@ pldm_type_body! {
     /// Type 2 request/response data.
     pub enum Body<'a> for Command {
         none: [
+            (false, SetEventReceiver),
             (false, SetNumericEffecterValue), (false, SetStateEffecterStates),
             (true, GetPdrRepositoryInfo),
         ],
         typed: [
+            (true, SetEventReceiver) => SetEventReceiverRequest(SetEventReceiverRequest),
             (true, PlatformEventMessage) => PlatformEventMessageRequest(PlatformEventMessageRequest<'a>),
             (false, PlatformEventMessage) => PlatformEventMessageResponse(PlatformEventMessageResponse),
             (true, PollForPlatformEventMessage) => PollForPlatformEventMessageRequest(PollForPlatformEventMessageRequest),

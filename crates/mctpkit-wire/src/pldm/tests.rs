@@ -870,3 +870,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn set_event_receiver_both_forms() {
+    // DSP0248 SetEventReceiver (0x04): enableAsync, MCTP, EID 8 — the
+    // 3-byte form, then libpldm's 5-byte form with heartbeatTimer 120 s.
+    let short = [0x01, 0x80, 0x02, 0x04, 0x01, 0x00, 0x08];
+    let m = decode(&short);
+    let want = platform::SetEventReceiverRequest {
+        event_message_global_enable: platform::EventMessageGlobalEnable::EnableAsync,
+        transport_protocol_type: 0,
+        event_receiver_address_info: 8,
+        heartbeat_timer: None,
+    };
+    assert_eq!(
+        platform_body(&m),
+        platform::Body::SetEventReceiverRequest(want)
+    );
+    assert_eq!(
+        summary(&m),
+        "PLDM SetEventReceiver req iid=0 / enableAsync receiver 8"
+    );
+    let long = [0x01, 0x80, 0x02, 0x04, 0x03, 0x00, 0x08, 0x78, 0x00];
+    let m = decode(&long);
+    assert_eq!(get(&fields(&m), "heartbeat_timer"), "120");
+    // Too short: malformed, never a panic.
+    assert!(decode(&short[..6]).problem().is_some());
+}
