@@ -10,6 +10,7 @@ mod daemon;
 mod decode;
 mod emulate;
 mod pldm;
+mod request;
 mod shell;
 mod simulate;
 
@@ -31,6 +32,9 @@ enum Command {
     Craft(craft::Args),
     /// PLDM tools (firmware update packages).
     Pldm(pldm::Args),
+    /// Send a request through the daemon's tag-aware socket and decode the
+    /// response (`request EID 01 80 00 02`).
+    Request(request::Args),
     /// Run the MCTP daemon: a drop-in for libmctp's mctp-demux-daemon
     /// (`daemon [-e EID] [-v] [-b FILE] null|serial DEVICE`).
     Daemon(daemon::Args),
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Pldm(a) => pldm::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Daemon(a) => daemon::run(a),
+        Command::Request(a) => request::run(a),
         Command::Completions(a) => shell::completions(a, Cli::command()),
         Command::Man(a) => shell::man(a, Cli::command()),
         Command::Emulate(a) => emulate::run(a),

@@ -194,3 +194,41 @@ fn owned_tags_can_be_held_and_released() {
     thread::sleep(Duration::from_millis(200));
     assert!(b.alloc_tag(to).is_ok());
 }
+
+#[test]
+fn mctpkit_request_prints_the_decoded_response() {
+    let (_pty, _x, _y, nx, ny) = pair("cli");
+    let _r = responder(ny, Duration::ZERO);
+    thread::sleep(Duration::from_millis(100));
+    let SocketName::Abstract(name) = nx else {
+        unreachable!()
+    };
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+            .arg("request")
+            .arg("--socket")
+            .arg(format!("@{name}"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    // Get Endpoint ID, answered by the far daemon's control responder.
+    let (code, out) = run(&["9", "00", "80", "02"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Get Endpoint ID rsp"), "{out}");
+    assert!(out.contains("<-09") && out.contains("eid=0x09"), "{out}");
+    // JSON, from the echo responder.
+    let (code, out) = run(&["--json", "9", "7e", "01", "02"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.starts_with('{') && out.contains("\"schema\":1"),
+        "{out}"
+    );
+    // No answer: exit status 1 after the retries.
+    let (code, _) = run(&["--timeout", "100", "--retries", "0", "30", "7e", "01"]);
+    assert_eq!(code, Some(1));
+}
