@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use mctpkit_daemon::upstream::{Policy, ResponseRouting, TagPolicy};
-use mctpkit_daemon::{BindingSpec, DaemonConfig, SocketName};
+use mctpkit_daemon::{BindingSpec, BusSpec, DaemonConfig, SocketName};
 
 const AFTER_HELP: &str = "\
 Bindings (as mctp-demux-daemon):
@@ -72,8 +72,12 @@ pub struct Args {
     /// Transmission unit of the bus: payload bytes per packet.
     #[arg(long, default_value_t = 64)]
     mtu: usize,
+    /// A configuration file (TOML; `samples/daemon.toml`): several buses,
+    /// routes, bus owner, sockets. Instead of the binding arguments.
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// The binding and its parameters (`null`, `serial DEVICE`).
-    #[arg(required = true, num_args = 1.., value_name = "BINDING")]
+    #[arg(required_unless_present = "config", num_args = 1.., value_name = "BINDING")]
     binding: Vec<String>,
 }
 
@@ -93,6 +97,30 @@ fn binding(words: &[String]) -> Result<BindingSpec, String> {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    if let Some(path) = &a.config {
+        if !a.binding.is_empty() {
+            return Err("give either a binding or -c FILE, not both".into());
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut cfg = mctpkit_daemon::config::from_toml(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // Options given on the command line win over the file.
+        cfg.verbose |= a.verbose;
+        if let Some(n) = &a.socket {
+            cfg.socket = SocketName::parse(n);
+        }
+        if let Some(n) = &a.tag_socket {
+            cfg.tag_socket = Some(SocketName::parse(n));
+        }
+        if a.capture_binding.is_some() {
+            cfg.capture_binding = a.capture_binding.clone();
+        }
+        if a.capture_socket.is_some() {
+            cfg.capture_socket = a.capture_socket.clone();
+        }
+        mctpkit_daemon::run_blocking(cfg)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if (1..8).contains(&a.eid) || a.eid == 0xFF {
         return Err(format!("EID {} is reserved (use 0 or 8..=254)", a.eid).into());
     }
@@ -135,8 +163,10 @@ pub fn run(a: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             .as_deref()
             .map_or_else(SocketName::upstream, SocketName::parse),
         tag_socket: a.tag_socket.as_deref().map(SocketName::parse),
-        binding: binding(&a.binding)?,
-        mtu: a.mtu.max(64),
+        buses: vec![BusSpec {
+            mtu: a.mtu.max(64),
+            ..BusSpec::new(&a.binding.join(" "), binding(&a.binding)?)
+        }],
         policy,
         ..DaemonConfig::default()
     };

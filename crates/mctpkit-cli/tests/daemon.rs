@@ -283,3 +283,48 @@ fn a_bus_owner_daemon_assigns_the_far_end_an_eid() {
     assert!(err.contains("endpoint set up: EID 20"), "{err}");
     ep.stop();
 }
+
+#[test]
+fn a_config_file_with_two_buses_and_routes() {
+    let (l0, l1) = (pty_pair(), pty_pair());
+    let cfg = tmp("two-buses.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "eid = 8\n\
+             [[bus]]\nname = 'l0'\nbinding = 'serial'\ndevice = '{}'\n\
+             [[bus]]\nname = 'l1'\nbinding = 'serial'\ndevice = '{}'\n\
+             [[route]]\neids = [9]\nbus = 'l0'\n\
+             [[route]]\neids = [40, 47]\nbus = 'l1'\n",
+            l0.a.display(),
+            l1.a.display()
+        ),
+    )
+    .unwrap();
+    let e9 = Daemon::start("e9", &["-e", "9", "serial", l0.b.to_str().unwrap()]);
+    let e40 = Daemon::start("e40", &["-e", "40", "serial", l1.b.to_str().unwrap()]);
+    let hub = Daemon::start("hub", &["-c", cfg.to_str().unwrap()]);
+    let (mut c9, mut c40, mut me) = (e9.client(0x7E), e40.client(0x7E), hub.client(0x7E));
+    thread::sleep(Duration::from_millis(150));
+    me.send(&[9, 0x7E, 0x00, 0x01]);
+    me.send(&[40, 0x7E, 0x00, 0x02]);
+    assert_eq!(c9.recv().unwrap(), [8, 0x7E, 0x00, 0x01], "line 0");
+    assert_eq!(
+        c40.recv().unwrap(),
+        [8, 0x7E, 0x00, 0x02],
+        "line 1, by route"
+    );
+    // No route to EID 50: not sent, logged.
+    me.send(&[50, 0x7E, 0x00, 0x03]);
+    thread::sleep(Duration::from_millis(100));
+    let err = hub.stop();
+    assert!(err.contains("EID 50 not sent: no route"), "{err}");
+    // A bad file is refused with its mistake named.
+    std::fs::write(&cfg, "[[bus]]\nname = 'x'\nbinding = 'serial'\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+        .args(["daemon", "-c", cfg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("serial needs device"));
+}

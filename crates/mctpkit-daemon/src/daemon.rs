@@ -62,15 +62,53 @@ pub struct DaemonConfig {
     pub socket: SocketName,
     /// The tag-aware dialect's socket ([`crate::tagged`]); off unless set.
     pub tag_socket: Option<SocketName>,
-    pub binding: BindingSpec,
-    /// Transmission unit of the bus (payload bytes per packet).
-    pub mtu: usize,
-    /// Bus owner with this dynamic EID pool (inclusive): the device on the
-    /// other end of the line is set up (Get/Set Endpoint ID, Allocate
+    /// The buses (the drop-in command line gives one).
+    pub buses: Vec<BusSpec>,
+    /// Static routes; with none and a single wired bus, every other EID is
+    /// on that bus (libmctp's daemon sends any EID out of its one binding).
+    pub routes: Vec<RouteSpec>,
+    /// Bus owner with this dynamic EID pool (inclusive): the devices of the
+    /// buses marked `enumerate` are set up (Get/Set Endpoint ID, Allocate
     /// Endpoint IDs for a bridge, Get Message Type Support, Get UUID) at
     /// start, with retries (DSP0236 §8.17, mctpd's SetupEndpoint).
     pub bus_owner: Option<(u8, u8)>,
     pub policy: Policy,
+}
+
+/// One bus of the daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusSpec {
+    /// A name for logs and routes.
+    pub name: String,
+    pub binding: BindingSpec,
+    /// Transmission unit: payload bytes per packet (≥ 64).
+    pub mtu: usize,
+    /// Local EID on this bus; `None`: the daemon's EID.
+    pub eid: Option<u8>,
+    /// Set up the device at the other end when the daemon is bus owner.
+    pub enumerate: bool,
+}
+
+impl BusSpec {
+    /// A bus with the baseline unit and the daemon's EID.
+    pub fn new(name: &str, binding: BindingSpec) -> BusSpec {
+        BusSpec {
+            name: name.into(),
+            binding,
+            mtu: 64,
+            eid: None,
+            enumerate: false,
+        }
+    }
+}
+
+/// A static route: EIDs `first..=last` are on bus number `bus` (an index
+/// into [`DaemonConfig::buses`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub first: u8,
+    pub last: u8,
+    pub bus: usize,
 }
 
 impl Default for DaemonConfig {
@@ -83,8 +121,8 @@ impl Default for DaemonConfig {
             capture_socket: None,
             socket: SocketName::upstream(),
             tag_socket: None,
-            binding: BindingSpec::Null,
-            mtu: 64,
+            buses: vec![BusSpec::new("null", BindingSpec::Null)],
+            routes: Vec::new(),
             bus_owner: None,
             policy: Policy::default(),
         }
@@ -142,7 +180,7 @@ struct State {
     stack: Stack,
     demux: Demux,
     clients: HashMap<ClientId, ClientHandle>,
-    bus: BusHandle,
+    buses: Vec<BusHandle>,
     start: Instant,
     capture: Option<PcapWriter<BufWriter<File>>>,
     capture_socket: Option<PcapWriter<BufWriter<File>>>,
@@ -278,7 +316,7 @@ impl State {
                     self.counters.loopback_messages += 1;
                     let m = Message {
                         net,
-                        bus: self.bus.id,
+                        bus: self.buses.first().map_or(BusId(0), |b| b.id),
                         src: eid,
                         dst: eid,
                         tag_owner: true,
@@ -383,7 +421,7 @@ impl State {
                 self.counters.loopback_messages += 1;
                 let m = Message {
                     net,
-                    bus: self.bus.id,
+                    bus: self.buses.first().map_or(BusId(0), |b| b.id),
                     phys: PhysAddr::NONE,
                     src: eid,
                     dst: eid,
@@ -459,9 +497,17 @@ impl State {
     /// Move work out of the stack: packets to the bus, messages to
     /// clients, events to the log.
     fn pump(&mut self) {
-        let bus = self.bus.id;
+        for i in 0..self.buses.len() {
+            self.pump_bus(i);
+        }
+        self.pump_stack();
+    }
+
+    /// The bus's own transmit queue into its writer, while it has room.
+    fn pump_bus(&mut self, i: usize) {
+        let bus = self.buses[i].id;
         loop {
-            let room = match &self.bus.tx {
+            let room = match &self.buses[i].tx {
                 None => true,
                 Some(tx) => tx.capacity() > 0,
             };
@@ -476,10 +522,10 @@ impl State {
                 break;
             }
             self.capture_packet(Direction::Outgoing, &packet);
-            match &self.bus.tx {
+            match &self.buses[i].tx {
                 None => self.counters.null_bus_packets += 1,
                 Some(tx) => {
-                    let framing = Framing::for_addresses(self.bus.kind, &[], &[]);
+                    let framing = Framing::for_addresses(self.buses[i].kind, &[], &[]);
                     self.frame.resize(2 * packet.len() + 16, 0);
                     match framing.emit(&packet, &mut self.frame) {
                         Ok(n) => {
@@ -490,6 +536,10 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Delivered messages to clients, events to the log and to clients.
+    fn pump_stack(&mut self) {
         while let Some(m) = self.stack.poll_deliver() {
             self.capture_client(Direction::Incoming, m.src, &m.data);
             self.deliver(&m);
@@ -573,7 +623,9 @@ impl State {
             Input::Bus(b, bytes) => self.bus_bytes(b, &bytes),
             Input::BusGone(b, e) => {
                 eprintln!("mctpkit daemon: bus {}: {e}", b.0);
-                self.bus.tx = None;
+                if let Some(h) = self.buses.iter_mut().find(|h| h.id == b) {
+                    h.tx = None;
+                }
             }
         }
     }
@@ -631,24 +683,55 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
         deliver_control_requests: cfg.tag_socket.is_some(),
         ..StackConfig::default()
     });
-    let kind = match cfg.binding {
-        BindingSpec::Null => BindingKind::None,
-        BindingSpec::Serial(_) => BindingKind::Serial,
-    };
-    let bus = stack.add_bus(
-        BusConfig::new(kind, PhysAddr::NONE)
-            .eid(cfg.eid)
-            .mtu(cfg.mtu)
-            .net(cfg.net),
-    );
-    // A point-to-point line: every other EID is on the other side (as
-    // libmctp's daemon sends any EID out of its one binding).
-    if cfg.binding != BindingSpec::Null {
-        let _ = stack.add_route(Route::range(cfg.net, 8, 0xFE, bus, PhysAddr::NONE));
+    let (input_tx, mut input_rx) = mpsc::channel::<Input>(1024);
+    let writer_ready = Arc::new(Notify::new());
+    let mut buses = Vec::new();
+    for spec in &cfg.buses {
+        buses.push(open_bus(
+            &mut stack,
+            spec,
+            cfg.eid,
+            cfg.net,
+            &input_tx,
+            &writer_ready,
+        )?);
     }
-    if let (Some((first, last)), BindingSpec::Serial(_)) = (cfg.bus_owner, &cfg.binding) {
-        // Serial is point to point: one device, no physical address.
-        stack.set_devices(bus, &[PhysAddr::NONE]);
+    let wired: Vec<usize> = (0..cfg.buses.len())
+        .filter(|&i| cfg.buses[i].binding != BindingSpec::Null)
+        .collect();
+    if cfg.routes.is_empty() && wired.len() == 1 {
+        // One line: every other EID is on the other side (libmctp).
+        let _ = stack.add_route(Route::range(
+            cfg.net,
+            8,
+            0xFE,
+            buses[wired[0]].id,
+            PhysAddr::NONE,
+        ));
+    }
+    for r in &cfg.routes {
+        let Some(h) = buses.get(r.bus) else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("route {}..={}: no bus {}", r.first, r.last, r.bus),
+            ));
+        };
+        stack
+            .add_route(Route::range(cfg.net, r.first, r.last, h.id, PhysAddr::NONE))
+            .map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("route {}..={}: {e}", r.first, r.last),
+                )
+            })?;
+    }
+    if let Some((first, last)) = cfg.bus_owner {
+        for (i, spec) in cfg.buses.iter().enumerate() {
+            if spec.enumerate || cfg.buses.len() == 1 {
+                // Serial is point to point: one device, no physical address.
+                stack.set_devices(buses[i].id, &[PhysAddr::NONE]);
+            }
+        }
         stack.enable_bus_owner(mctpkit_stack::BusOwnerConfig {
             net: cfg.net,
             first,
@@ -656,68 +739,6 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
             ..mctpkit_stack::BusOwnerConfig::default()
         });
     }
-    let (input_tx, mut input_rx) = mpsc::channel::<Input>(1024);
-    let writer_ready = Arc::new(Notify::new());
-
-    let bus_tx = match &cfg.binding {
-        BindingSpec::Null => None,
-        BindingSpec::Serial(path) => {
-            let port = Arc::new(
-                SerialPort::open(path)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
-            );
-            let (tx, mut rx) = mpsc::channel::<Vec<u8>>(BUS_QUEUE);
-            let w = port.clone();
-            let ready = writer_ready.clone();
-            let gone = input_tx.clone();
-            tokio::spawn(async move {
-                // Frames queued together go out in one write (a fragmented
-                // message is many frames; one system call each was most
-                // of a 4 KB message's cost on a pty).
-                let mut out: Vec<u8> = Vec::with_capacity(8192);
-                while let Some(frame) = rx.recv().await {
-                    out.clear();
-                    out.extend_from_slice(&frame);
-                    while out.len() < 64 * 1024 {
-                        match rx.try_recv() {
-                            Ok(f) => out.extend_from_slice(&f),
-                            Err(_) => break,
-                        }
-                    }
-                    if let Err(e) = w.write_all(&out).await {
-                        let _ = gone.send(Input::BusGone(bus, e)).await;
-                        return;
-                    }
-                    ready.notify_one();
-                }
-            });
-            let r = port.clone();
-            let itx = input_tx.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                loop {
-                    match r.read(&mut buf).await {
-                        // A pty whose other side is closed reads EOF (or
-                        // EIO): wait and try again, as a tty reopens.
-                        Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-                        Ok(n) => {
-                            if itx.send(Input::Bus(bus, buf[..n].to_vec())).await.is_err() {
-                                return;
-                            }
-                        }
-                        Err(e) if e.raw_os_error() == Some(libc::EIO) => {
-                            tokio::time::sleep(std::time::Duration::from_millis(50)).await
-                        }
-                        Err(e) => {
-                            let _ = itx.send(Input::BusGone(bus, e)).await;
-                            return;
-                        }
-                    }
-                }
-            });
-            Some(tx)
-        }
-    };
 
     // Socket activation (libmctp's mctp-demux.socket) or our own bind.
     let listener = match inherited {
@@ -740,11 +761,7 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
         capture_socket: open_capture(&cfg.capture_socket)?,
         stack,
         clients: HashMap::new(),
-        bus: BusHandle {
-            id: bus,
-            kind,
-            tx: bus_tx,
-        },
+        buses,
         start: Instant::now(),
         counters: DaemonCounters::default(),
         targets: Vec::new(),
@@ -753,11 +770,14 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
     };
     st.log(format_args!(
         "EID {} on {:?}, clients on {:?}",
-        st.cfg.eid, st.cfg.binding, st.cfg.socket
+        st.cfg.eid, st.cfg.buses, st.cfg.socket
     ));
     if st.stack.bus_owner_config().is_some() {
         let now = st.now();
-        st.stack.enumerate(now, bus);
+        let ids: Vec<BusId> = st.buses.iter().map(|b| b.id).collect();
+        for b in ids {
+            st.stack.enumerate(now, b);
+        }
     }
     sd_notify_ready();
 
@@ -818,6 +838,103 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
     st.flush();
     st.log(format_args!("stopped: {:?}", st.counters));
     Ok(())
+}
+
+/// Add `spec` to the stack and start its reader and writer tasks.
+fn open_bus(
+    stack: &mut Stack,
+    spec: &BusSpec,
+    eid: u8,
+    net: NetworkId,
+    input_tx: &mpsc::Sender<Input>,
+    writer_ready: &Arc<Notify>,
+) -> io::Result<BusHandle> {
+    let kind = match spec.binding {
+        BindingSpec::Null => BindingKind::None,
+        BindingSpec::Serial(_) => BindingKind::Serial,
+    };
+    let bus = stack.add_bus(
+        BusConfig::new(kind, PhysAddr::NONE)
+            .eid(spec.eid.unwrap_or(eid))
+            .mtu(spec.mtu)
+            .net(net),
+    );
+    let tx = match &spec.binding {
+        BindingSpec::Null => None,
+        BindingSpec::Serial(path) => {
+            let port = Arc::new(
+                SerialPort::open(path)
+                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
+            );
+            Some(spawn_serial(
+                bus,
+                port,
+                input_tx.clone(),
+                writer_ready.clone(),
+            ))
+        }
+    };
+    Ok(BusHandle { id: bus, kind, tx })
+}
+
+/// The reader and writer tasks of a serial line; returns the writer's queue.
+fn spawn_serial(
+    bus: BusId,
+    port: Arc<SerialPort>,
+    input_tx: mpsc::Sender<Input>,
+    writer_ready: Arc<Notify>,
+) -> mpsc::Sender<Vec<u8>> {
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(BUS_QUEUE);
+    let w = port.clone();
+    let gone = input_tx.clone();
+    tokio::spawn(async move {
+        // Frames queued together go out in one write (a fragmented message
+        // is many frames; one system call each was most of a 4 KB
+        // message's cost on a pty).
+        let mut out: Vec<u8> = Vec::with_capacity(8192);
+        while let Some(frame) = rx.recv().await {
+            out.clear();
+            out.extend_from_slice(&frame);
+            while out.len() < 64 * 1024 {
+                match rx.try_recv() {
+                    Ok(f) => out.extend_from_slice(&f),
+                    Err(_) => break,
+                }
+            }
+            if let Err(e) = w.write_all(&out).await {
+                let _ = gone.send(Input::BusGone(bus, e)).await;
+                return;
+            }
+            writer_ready.notify_one();
+        }
+    });
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 4096];
+        loop {
+            match port.read(&mut buf).await {
+                // A pty whose other side is closed reads EOF (or EIO): wait
+                // and try again, as a tty reopens.
+                Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                Ok(n) => {
+                    if input_tx
+                        .send(Input::Bus(bus, buf[..n].to_vec()))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EIO) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await
+                }
+                Err(e) => {
+                    let _ = input_tx.send(Input::BusGone(bus, e)).await;
+                    return;
+                }
+            }
+        }
+    });
+    tx
 }
 
 fn spawn_acceptor(

@@ -15,11 +15,12 @@
 //! The wire format of the client socket is documented in
 //! `docs/daemon-protocol.md`.
 
+pub mod config;
 pub mod daemon;
 pub mod seqpacket;
 pub mod serial;
 pub mod tagged;
 pub mod upstream;
 
-pub use daemon::{run, run_blocking, BindingSpec, DaemonConfig};
+pub use daemon::{run, run_blocking, BindingSpec, BusSpec, DaemonConfig, RouteSpec};
 pub use seqpacket::SocketName;
