@@ -598,6 +598,49 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
 }
 
+/// The analyser's text listing of messages and findings, formatted as
+/// `mctpkit analyze` prints them (used by `simulate` and `monitor`).
+pub(crate) struct TextListing<W: Write> {
+    pub(crate) w: W,
+    pub(crate) line: String,
+    pub(crate) ts: TsFormat,
+    pub(crate) quiet: bool,
+    pub(crate) error: Option<io::Error>,
+}
+
+impl<W: Write> TextListing<W> {
+    pub(crate) fn emit(&mut self) {
+        self.line.push('\n');
+        if self.error.is_none() {
+            if let Err(e) = self.w.write_all(self.line.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+impl<W: Write> Sink for TextListing<W> {
+    fn message(&mut self, m: &MessageEvent<'_>) {
+        if self.quiet {
+            return;
+        }
+        self.line.clear();
+        self.ts.write(m.envelope.first_ts, &mut self.line);
+        self.line.push(' ');
+        message_text(m, &mut self.line);
+        self.emit();
+    }
+
+    fn finding(&mut self, f: &Finding) {
+        if self.quiet {
+            return;
+        }
+        self.line.clear();
+        finding_text(f, &mut self.line);
+        self.emit();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod craft;
 mod daemon;
 mod decode;
 mod emulate;
+mod monitor;
 mod pldm;
 mod request;
 mod shell;
@@ -32,6 +33,9 @@ enum Command {
     Craft(craft::Args),
     /// PLDM tools (firmware update packages).
     Pldm(pldm::Args),
+    /// Watch the daemon's traffic live, printed as `analyze` prints a
+    /// capture (needs `daemon --tag-socket`).
+    Monitor(monitor::Args),
     /// Send a request through the daemon's tag-aware socket and decode the
     /// response (`request EID 01 80 00 02`).
     Request(request::Args),
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(a),
         Command::Daemon(a) => daemon::run(a),
         Command::Request(a) => request::run(a),
+        Command::Monitor(a) => monitor::run(a),
         Command::Completions(a) => shell::completions(a, Cli::command()),
         Command::Man(a) => shell::man(a, Cli::command()),
         Command::Emulate(a) => emulate::run(a),

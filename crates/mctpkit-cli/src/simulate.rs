@@ -33,9 +33,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mctpkit::analyze::{Analyzer, AnalyzerOptions, Finding, MessageEvent, Sink};
+use mctpkit::analyze::{Analyzer, AnalyzerOptions};
 
-use crate::analyze::{finding_text, message_text, TsFormat};
+use crate::analyze::{TextListing, TsFormat};
 use mctpkit::capture::{Direction, PcapWriter, Timestamp};
 use mctpkit::wire::pldm::builder::{self as pldm_builder, PldmBuilder};
 use mctpkit::BindingKind;
@@ -962,51 +962,9 @@ fn pldm_reply(data: &[u8], tid: u8) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------------------
 // Capture: analyser listing and pcap
 
-/// The analyser's text listing, formatted as `mctpkit analyze` does.
-struct Listing<W: Write> {
-    w: W,
-    line: String,
-    ts: TsFormat,
-    quiet: bool,
-    error: Option<io::Error>,
-}
-
-impl<W: Write> Listing<W> {
-    fn emit(&mut self) {
-        self.line.push('\n');
-        if self.error.is_none() {
-            if let Err(e) = self.w.write_all(self.line.as_bytes()) {
-                self.error = Some(e);
-            }
-        }
-    }
-}
-
-impl<W: Write> Sink for Listing<W> {
-    fn message(&mut self, m: &MessageEvent<'_>) {
-        if self.quiet {
-            return;
-        }
-        self.line.clear();
-        self.ts.write(m.envelope.first_ts, &mut self.line);
-        self.line.push(' ');
-        message_text(m, &mut self.line);
-        self.emit();
-    }
-
-    fn finding(&mut self, f: &Finding) {
-        if self.quiet {
-            return;
-        }
-        self.line.clear();
-        finding_text(f, &mut self.line);
-        self.emit();
-    }
-}
-
 struct Capture {
     analyzer: Analyzer,
-    listing: Listing<Box<dyn Write>>,
+    listing: TextListing<Box<dyn Write>>,
     pcap: Option<PcapWriter<BufWriter<File>>>,
     pcap_error: Option<io::Error>,
     index: usize,
@@ -1058,7 +1016,7 @@ pub fn run(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let stdout: Box<dyn Write> = Box::new(BufWriter::new(io::stdout().lock()));
     let capture = Capture {
         analyzer: Analyzer::new(AnalyzerOptions::default()),
-        listing: Listing {
+        listing: TextListing {
             w: stdout,
             line: String::with_capacity(256),
             ts: TsFormat::new(None),

@@ -232,3 +232,33 @@ fn mctpkit_request_prints_the_decoded_response() {
     let (code, _) = run(&["--timeout", "100", "--retries", "0", "30", "7e", "01"]);
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn mctpkit_monitor_prints_live_traffic_as_analyze_does() {
+    let (_pty, _x, _y, nx, _ny) = pair("mon");
+    let SocketName::Abstract(name) = nx.clone() else {
+        unreachable!()
+    };
+    let mon = std::process::Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+        .args(["monitor", "--socket", &format!("@{name}"), "--count", "2"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(200));
+    let mut a = MctpSocket::connect(&nx).unwrap();
+    let rsp = a
+        .request(
+            Addr::new(1, 9),
+            &[0x00, 0x80, 0x02],
+            Duration::from_secs(2),
+            1,
+        )
+        .unwrap();
+    assert_eq!(rsp[1], 0x00);
+    let out = mon.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    // The request and its response, paired, as `mctpkit analyze` prints.
+    assert!(text.contains("Get Endpoint ID req"), "{text}");
+    assert!(text.contains("Get Endpoint ID rsp"), "{text}");
+}

@@ -151,6 +151,8 @@ struct ClientHandle {
     dialect: Dialect,
     /// Tag-aware clients' subscriptions.
     sub: Subscription,
+    /// Receives every packet on the buses (MONITOR).
+    monitor: bool,
 }
 
 struct BusHandle {
@@ -185,6 +187,8 @@ struct State {
     capture: Option<PcapWriter<BufWriter<File>>>,
     capture_socket: Option<PcapWriter<BufWriter<File>>>,
     counters: DaemonCounters,
+    /// Clients that asked for every packet (MONITOR).
+    monitors: usize,
     targets: Vec<ClientId>,
     frame: Vec<u8>,
 }
@@ -210,7 +214,26 @@ impl State {
         }
     }
 
-    fn capture_packet(&mut self, dir: Direction, packet: &[u8]) {
+    fn capture_packet(&mut self, bus: BusId, dir: Direction, packet: &[u8]) {
+        if self.monitors > 0 {
+            let ts = wall();
+            let us = (ts.secs as u64) * 1_000_000 + u64::from(ts.nanos / 1000);
+            let mut d = Vec::with_capacity(11 + packet.len());
+            d.push(tagged::op::PACKET);
+            d.push(u8::from(matches!(dir, Direction::Outgoing)));
+            d.extend_from_slice(&us.to_le_bytes());
+            d.push(bus.0);
+            d.extend_from_slice(packet);
+            let ids: Vec<ClientId> = self
+                .clients
+                .iter()
+                .filter(|(_, c)| c.monitor)
+                .map(|(&id, _)| id)
+                .collect();
+            for id in ids {
+                self.queue_for_client(id, d.clone());
+            }
+        }
         if let Some(w) = &mut self.capture {
             if let Err(e) = w.write_packet(wall(), dir, packet) {
                 eprintln!("mctpkit daemon: capture: {e}; capture stopped");
@@ -349,6 +372,15 @@ impl State {
                     }
                 }
             }
+            tagged::Request::Monitor => {
+                if let Some(c) = self.clients.get_mut(&id) {
+                    if !c.monitor {
+                        c.monitor = true;
+                        self.monitors += 1;
+                    }
+                }
+                self.queue_for_client(id, vec![tagged::op::MONITOR | tagged::op::REPLY, 0]);
+            }
             tagged::Request::AllocTag { net, eid } => {
                 let local = self.cfg.eid;
                 let (st, tag) =
@@ -474,6 +506,9 @@ impl State {
     fn drop_client(&mut self, id: ClientId) {
         let gone = self.clients.remove(&id);
         if let Some(c) = &gone {
+            if c.monitor {
+                self.monitors -= 1;
+            }
             c.conn.shutdown();
             self.counters.clients_closed += 1;
         }
@@ -521,7 +556,7 @@ impl State {
             if got.is_none() {
                 break;
             }
-            self.capture_packet(Direction::Outgoing, &packet);
+            self.capture_packet(bus, Direction::Outgoing, &packet);
             match &self.buses[i].tx {
                 None => self.counters.null_bus_packets += 1,
                 Some(tx) => {
@@ -585,14 +620,14 @@ impl State {
     fn bus_bytes(&mut self, bus: BusId, bytes: &[u8]) {
         let now = self.now();
         let mut seen: Vec<Vec<u8>> = Vec::new();
-        let want_capture = self.capture.is_some();
+        let want_capture = self.capture.is_some() || self.monitors > 0;
         self.stack.receive_stream_observed(now, bus, bytes, |p| {
             if want_capture {
                 seen.push(p.to_vec());
             }
         });
         for p in seen {
-            self.capture_packet(Direction::Incoming, &p);
+            self.capture_packet(bus, Direction::Incoming, &p);
         }
     }
 
@@ -611,6 +646,7 @@ impl State {
                         dropped: 0,
                         dialect,
                         sub: Subscription::default(),
+                        monitor: false,
                     },
                 );
                 self.log(format_args!("client {id} connected"));
@@ -764,6 +800,7 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
         buses,
         start: Instant::now(),
         counters: DaemonCounters::default(),
+        monitors: 0,
         targets: Vec::new(),
         frame: Vec::new(),
         cfg,

@@ -59,6 +59,8 @@ pub enum Request<'a> {
         net: NetworkId,
         eid: u8,
     },
+    /// Receive every packet on the daemon's buses.
+    Monitor,
     DropTag {
         net: NetworkId,
         eid: u8,
@@ -117,6 +119,7 @@ pub fn parse(d: &[u8]) -> Result<Request<'_>, Vec<u8>> {
             Some((net, eid, [])) => Ok(Request::AllocTag { net, eid }),
             _ => bad(o),
         },
+        op::MONITOR if body.is_empty() => Ok(Request::Monitor),
         op::DROP_TAG => match net_eid(body) {
             Some((net, eid, [tag])) => Ok(Request::DropTag {
                 net,

@@ -39,6 +39,19 @@ pub struct Received {
     pub msg: Vec<u8>,
 }
 
+/// A packet seen on one of the daemon's buses ([`MctpSocket::monitor`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// Sent by the daemon (`true`) or received from the bus.
+    pub sent: bool,
+    /// Wall-clock time, microseconds since 1970.
+    pub micros: u64,
+    /// The daemon's bus number.
+    pub bus: u8,
+    /// The bare MCTP packet (transport header first).
+    pub packet: Vec<u8>,
+}
+
 /// A connection to the daemon's tag-aware socket.
 #[derive(Debug)]
 pub struct MctpSocket {
@@ -245,6 +258,39 @@ impl MctpSocket {
                 u16::from(retries) + 1
             ),
         ))
+    }
+
+    /// Ask for every packet the daemon sends or receives on its buses;
+    /// read them with [`MctpSocket::next_packet`].
+    pub fn monitor(&mut self) -> io::Result<()> {
+        self.send_raw(&[op::MONITOR])?;
+        match self.reply(op::MONITOR, Duration::from_secs(5))? {
+            (Status::Ok, _) => Ok(()),
+            (st, _) => Err(status_err(st)),
+        }
+    }
+
+    /// The next monitored packet, waiting at most `timeout` (`Ok(None)`
+    /// when it passes).
+    pub fn next_packet(&mut self, timeout: Duration) -> io::Result<Option<Seen>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let Some(n) = self.recv_raw(Some(deadline))? else {
+                return Ok(None);
+            };
+            if let [op::PACKET, dir, rest @ ..] = &self.buf[..n] {
+                if let Some((t, rest)) = rest.split_first_chunk::<8>() {
+                    if let Some((&bus, packet)) = rest.split_first() {
+                        return Ok(Some(Seen {
+                            sent: *dir == 1,
+                            micros: u64::from_le_bytes(*t),
+                            bus,
+                            packet: packet.to_vec(),
+                        }));
+                    }
+                }
+            }
+        }
     }
 
     /// Hold an owned tag for `to` until [`MctpSocket::drop_tag`] (Linux

@@ -25,6 +25,6 @@ mod client;
 mod name;
 pub mod protocol;
 
-pub use client::{Addr, MctpSocket, Received, Tag};
+pub use client::{Addr, MctpSocket, Received, Seen, Tag};
 pub use name::SocketName;
 pub use protocol::Status;

@@ -9,9 +9,11 @@
 //! | 0x02 SEND | client → daemon | net (u32 LE), peer EID, tag spec, message… |
 //! | 0x03 ALLOC_TAG | client → daemon | net, peer EID |
 //! | 0x04 DROP_TAG | client → daemon | net, peer EID, tag |
+//! | 0x05 MONITOR | client → daemon | (nothing): receive every packet on the daemon's buses |
 //! | op \| 0x80 | daemon → client | the reply: status, net, peer EID, tag spec |
 //! | 0x10 MESSAGE | daemon → client | net, peer EID (the source), tag spec, message… |
 //! | 0x11 TAG_RELEASED | daemon → client | net, peer EID, tag, reason (1 expired, 2 bus removed) |
+//! | 0x12 PACKET | daemon → client | direction (0 received, 1 sent), time (u64 LE, µs since 1970), bus, the bare MCTP packet… |
 //!
 //! The tag spec byte is TO in bit 3 and the tag in bits 2..0, as in the
 //! MCTP header (DSP0236 §8.1); on SEND, bit 4 (ALLOC) asks the daemon to
@@ -26,10 +28,12 @@ pub mod op {
     pub const SEND: u8 = 0x02;
     pub const ALLOC_TAG: u8 = 0x03;
     pub const DROP_TAG: u8 = 0x04;
+    pub const MONITOR: u8 = 0x05;
     /// A reply is the request's op with bit 7 set.
     pub const REPLY: u8 = 0x80;
     pub const MESSAGE: u8 = 0x10;
     pub const TAG_RELEASED: u8 = 0x11;
+    pub const PACKET: u8 = 0x12;
 }
 
 /// Tag-spec bits.
