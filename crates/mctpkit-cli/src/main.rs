@@ -6,6 +6,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod analyze;
 mod craft;
+mod ctl;
 mod daemon;
 mod decode;
 mod emulate;
@@ -33,6 +34,9 @@ enum Command {
     Craft(craft::Args),
     /// PLDM tools (firmware update packages).
     Pldm(pldm::Args),
+    /// The daemon's state as JSON: buses, routes, endpoints, clients,
+    /// counters (`ctl status`; needs `daemon --tag-socket`).
+    Ctl(ctl::Args),
     /// Watch the daemon's traffic live, printed as `analyze` prints a
     /// capture (needs `daemon --tag-socket`).
     Monitor(monitor::Args),
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Command::Daemon(a) => daemon::run(a),
         Command::Request(a) => request::run(a),
         Command::Monitor(a) => monitor::run(a),
+        Command::Ctl(a) => ctl::run(a),
         Command::Completions(a) => shell::completions(a, Cli::command()),
         Command::Man(a) => shell::man(a, Cli::command()),
         Command::Emulate(a) => emulate::run(a),

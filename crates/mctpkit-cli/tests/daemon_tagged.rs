@@ -262,3 +262,39 @@ fn mctpkit_monitor_prints_live_traffic_as_analyze_does() {
     assert!(text.contains("Get Endpoint ID req"), "{text}");
     assert!(text.contains("Get Endpoint ID rsp"), "{text}");
 }
+
+#[test]
+fn mctpkit_ctl_status_reports_buses_routes_clients_and_counters() {
+    let (_pty, _x, _y, nx, _ny) = pair("ctl-status");
+    let SocketName::Abstract(name) = nx.clone() else {
+        unreachable!()
+    };
+    let mut a = MctpSocket::connect(&nx).unwrap();
+    a.subscribe(&[0x01, 0x7E], false).unwrap();
+    a.request(
+        Addr::new(1, 9),
+        &[0x00, 0x80, 0x02],
+        Duration::from_secs(2),
+        1,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mctpkit"))
+        .args(["ctl", "--socket", &format!("@{name}"), "status"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["eid"], 8);
+    assert_eq!(v["buses"][0]["binding"], "serial");
+    assert_eq!(v["routes"][0]["first"], 8);
+    let me = v["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["types"] == serde_json::json!([1, 0x7E]))
+        .expect("this client and its subscription");
+    assert_eq!(me["dialect"], "tagged");
+    assert!(v["counters"]["tx_packets"].as_u64().unwrap() >= 1);
+    assert!(v["counters"]["rx_messages"].as_u64().unwrap() >= 1);
+}

@@ -372,6 +372,11 @@ impl State {
                     }
                 }
             }
+            tagged::Request::Status => {
+                let mut d = vec![tagged::op::STATUS | tagged::op::REPLY, 0];
+                d.extend_from_slice(self.status_json().to_string().as_bytes());
+                self.queue_for_client(id, d);
+            }
             tagged::Request::Monitor => {
                 if let Some(c) = self.clients.get_mut(&id) {
                     if !c.monitor {
@@ -629,6 +634,92 @@ impl State {
         for p in seen {
             self.capture_packet(bus, Direction::Incoming, &p);
         }
+    }
+
+    /// What `mctpkit ctl status` shows.
+    fn status_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let buses: Vec<_> = self
+            .stack
+            .buses()
+            .map(|(id, b)| {
+                let name = self
+                    .cfg
+                    .buses
+                    .get(usize::from(id.0))
+                    .map_or("", |s| s.name.as_str());
+                json!({
+                    "bus": id.0, "name": name, "binding": b.binding.cli_name(), "mtu": b.mtu,
+                    "eids": b.eids, "tx_queue": self.stack.tx_queue_len_on(id),
+                })
+            })
+            .collect();
+        let routes: Vec<_> = self
+            .stack
+            .routes()
+            .iter()
+            .map(|r| {
+                let hop = match r.hop {
+                    mctpkit_stack::NextHop::Direct { bus, phys } => {
+                        json!({"bus": bus.0, "phys": phys.to_string()})
+                    }
+                    mctpkit_stack::NextHop::Gateway(g) => json!({"gateway": g}),
+                    _ => json!({}),
+                };
+                json!({"first": r.first, "last": r.last, "via": hop, "static": r.static_entry, "bridge": r.bridge})
+            })
+            .collect();
+        let endpoints: Vec<_> = self
+            .stack
+            .setups()
+            .iter()
+            .map(|x| {
+                let (state, info) = match &x.state {
+                    mctpkit_stack::SetupState::Ready(i) => (
+                        "ready".to_string(),
+                        json!({"eid": i.eid, "bridge": i.bridge, "pool": i.pool, "types": i.types,
+                               "uuid": i.uuid.map(|u| u.iter().map(|b| format!("{b:02x}")).collect::<String>())}),
+                    ),
+                    mctpkit_stack::SetupState::Failed(f) => (format!("failed: {f}"), json!(null)),
+                    _ => ("in progress".to_string(), json!(null)),
+                };
+                json!({"bus": x.bus.0, "phys": x.phys.to_string(), "attempts": x.attempts,
+                       "state": state, "endpoint": info})
+            })
+            .collect();
+        let mut clients: Vec<_> = self
+            .clients
+            .iter()
+            .map(|(&id, c)| {
+                let types: Vec<u8> = match c.dialect {
+                    Dialect::Upstream => self.demux.subscription(id).into_iter().collect(),
+                    Dialect::Tagged => c.sub.types.clone(),
+                };
+                json!({"client": id, "dialect": match c.dialect { Dialect::Upstream => "upstream", Dialect::Tagged => "tagged" },
+                       "types": types, "control": c.sub.control, "monitor": c.monitor, "dropped": c.dropped})
+            })
+            .collect();
+        clients.sort_by_key(|c| c["client"].as_u64());
+        let sc = self.stack.counters();
+        let drops: serde_json::Map<String, serde_json::Value> = sc
+            .nonzero_drops()
+            .map(|(r, n)| (r.name().to_string(), json!(n)))
+            .collect();
+        let dc = &self.counters;
+        json!({
+            "eid": self.cfg.eid, "net": self.cfg.net, "buses": buses, "routes": routes,
+            "endpoints": endpoints, "clients": clients,
+            "counters": {
+                "rx_packets": sc.rx_packets, "tx_packets": sc.tx_packets,
+                "rx_messages": sc.rx_messages, "tx_messages": sc.tx_messages,
+                "forwarded_packets": sc.forwarded_packets, "control_requests": sc.control_requests,
+                "drops": drops,
+                "clients_accepted": dc.clients_accepted, "clients_closed": dc.clients_closed,
+                "client_datagrams": dc.client_datagrams, "client_queue_drops": dc.client_queue_drops,
+                "loopback_messages": dc.loopback_messages, "send_errors": dc.send_errors,
+                "tag_fallbacks": dc.tag_fallbacks,
+            },
+        })
     }
 
     fn input(&mut self, inp: Input) {

@@ -61,6 +61,8 @@ pub enum Request<'a> {
     },
     /// Receive every packet on the daemon's buses.
     Monitor,
+    /// The daemon's state as JSON.
+    Status,
     DropTag {
         net: NetworkId,
         eid: u8,
@@ -120,6 +122,7 @@ pub fn parse(d: &[u8]) -> Result<Request<'_>, Vec<u8>> {
             _ => bad(o),
         },
         op::MONITOR if body.is_empty() => Ok(Request::Monitor),
+        op::STATUS if body.is_empty() => Ok(Request::Status),
         op::DROP_TAG => match net_eid(body) {
             Some((net, eid, [tag])) => Ok(Request::DropTag {
                 net,

@@ -260,6 +260,27 @@ impl MctpSocket {
         ))
     }
 
+    /// The daemon's state as a JSON document (buses, routes, endpoints
+    /// set up, clients, counters): what `mctpkit ctl status` prints.
+    pub fn status(&mut self) -> io::Result<String> {
+        self.send_raw(&[op::STATUS])?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let Some(n) = self.recv_raw(Some(deadline))? else {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no reply from the daemon",
+                ));
+            };
+            if let [o, 0, json @ ..] = &self.buf[..n] {
+                if *o == op::STATUS | op::REPLY {
+                    return String::from_utf8(json.to_vec())
+                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e));
+                }
+            }
+        }
+    }
+
     /// Ask for every packet the daemon sends or receives on its buses;
     /// read them with [`MctpSocket::next_packet`].
     pub fn monitor(&mut self) -> io::Result<()> {

@@ -10,6 +10,7 @@
 //! | 0x03 ALLOC_TAG | client → daemon | net, peer EID |
 //! | 0x04 DROP_TAG | client → daemon | net, peer EID, tag |
 //! | 0x05 MONITOR | client → daemon | (nothing): receive every packet on the daemon's buses |
+//! | 0x06 STATUS | client → daemon | (nothing); the reply is status 0 then a JSON document: buses, routes, endpoints set up, clients, counters |
 //! | op \| 0x80 | daemon → client | the reply: status, net, peer EID, tag spec |
 //! | 0x10 MESSAGE | daemon → client | net, peer EID (the source), tag spec, message… |
 //! | 0x11 TAG_RELEASED | daemon → client | net, peer EID, tag, reason (1 expired, 2 bus removed) |
@@ -29,6 +30,7 @@ pub mod op {
     pub const ALLOC_TAG: u8 = 0x03;
     pub const DROP_TAG: u8 = 0x04;
     pub const MONITOR: u8 = 0x05;
+    pub const STATUS: u8 = 0x06;
     /// A reply is the request's op with bit 7 set.
     pub const REPLY: u8 = 0x80;
     pub const MESSAGE: u8 = 0x10;
