@@ -8,7 +8,8 @@
 //! its `Stack` fragments and reassembles. Both directions are exercised,
 //! at sizes up to 1,000 bytes (fragmented at the daemon's 64-byte unit and
 //! at estack's 68-byte whole-packet MTU), and estack's MCTP control Get
-//! Endpoint ID is answered by the daemon's own stack.
+//! Endpoint ID is answered by the daemon's own stack; two daemon clients'
+//! requests in flight at once are answered out of order.
 mod common;
 
 use std::fs::File;
@@ -349,6 +350,45 @@ fn estack_control_requests_answered_by_the_daemon() {
     let (got, _) = t.peer.recv();
     assert_eq!(got.tag, Tag::Unowned(tag.tag()));
     assert_eq!(got.msg, [0x00, 0x05, 0xF0, 0x05]);
+    let err = t.daemon.stop();
+    assert!(!err.contains("panicked"), "daemon stderr: {err}");
+}
+
+/// Two daemon clients with requests in flight at once: the daemon puts
+/// distinct owned tags on them; estack answers the second first, and each
+/// answer reaches only the client whose request it answers.
+#[test]
+fn concurrent_requests_answered_out_of_order_by_estack() {
+    let mut t = setup("cc");
+    let mut a = MctpSocket::connect(&t.tagged).unwrap();
+    let mut b = MctpSocket::connect(&t.tagged).unwrap();
+    for s in [&mut a, &mut b] {
+        s.subscribe(&[VDM], false).unwrap();
+    }
+    let to = Addr::new(1, ESTACK_EID);
+    let (qa, qb) = (message(200, 0x11), message(90, 0x22));
+    let ta = a.send_request(to, &qa).unwrap();
+    let tb = b.send_request(to, &qb).unwrap();
+    assert_ne!(ta.value, tb.value);
+    let (ga, _) = t.peer.recv();
+    let (gb, _) = t.peer.recv();
+    assert_eq!((ga.msg.as_slice(), gb.msg.as_slice()), (&qa[..], &qb[..]));
+    for (got, rsp) in [(&gb, [VDM, 0xBB]), (&ga, [VDM, 0xAA])] {
+        t.peer.send(Some(Tag::Unowned(got.tag.tag())), &rsp);
+    }
+    let rb = b.recv_from(Some(WAIT)).expect("b's response");
+    let ra = a.recv_from(Some(WAIT)).expect("a's response");
+    assert_eq!(
+        (rb.tag.value, rb.msg.as_slice()),
+        (tb.value, &[VDM, 0xBB][..])
+    );
+    assert_eq!(
+        (ra.tag.value, ra.msg.as_slice()),
+        (ta.value, &[VDM, 0xAA][..])
+    );
+    // Nothing else for either.
+    assert!(a.recv_from(Some(Duration::from_millis(200))).is_err());
+    assert!(b.recv_from(Some(Duration::from_millis(200))).is_err());
     let err = t.daemon.stop();
     assert!(!err.contains("panicked"), "daemon stderr: {err}");
 }
