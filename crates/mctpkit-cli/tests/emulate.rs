@@ -19,7 +19,7 @@ use socket2::{Domain, SockAddr, Socket, Type};
 mod crc;
 #[path = "common/pty.rs"]
 mod pty;
-use pty::pty_pair;
+use pty::{open_raw, pty_pair};
 
 /// A child process: SIGTERM then SIGKILL when stopped, SIGKILL when dropped.
 struct Proc(Child);
@@ -335,22 +335,6 @@ period_ms = 3000
 
     e.stop();
     d.stop();
-}
-
-/// `path` opened read/write, non-blocking and raw (no echo), as the daemon
-/// opens its line.
-fn open_raw(path: &Path) -> std::fs::File {
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
-        .open(path)
-        .unwrap();
-    let mut t = nix::sys::termios::tcgetattr(&f).unwrap();
-    nix::sys::termios::cfmakeraw(&mut t);
-    nix::sys::termios::tcsetattr(&f, nix::sys::termios::SetArg::TCSANOW, &t).unwrap();
-    f
 }
 
 /// A bus-owner stack on one serial line, driven by this test.

@@ -131,4 +131,4 @@ pub fn tmp(name: &str) -> PathBuf {
 
 pub mod pty;
 #[allow(unused_imports)]
-pub use pty::{pty_pair, PtyPair};
+pub use pty::{open_raw, pty_pair, PtyPair};

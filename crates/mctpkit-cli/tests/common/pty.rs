@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::thread;
 
 /// The pair: a program opens `a`, its peer `b`.
@@ -44,4 +44,20 @@ pub fn pty_pair() -> PtyPair {
         b,
         _slaves: (sa, sb),
     }
+}
+
+/// `path` opened read/write, non-blocking and raw (no echo), as the daemon
+/// opens its line.
+pub fn open_raw(path: &Path) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
+        .open(path)
+        .unwrap();
+    let mut t = nix::sys::termios::tcgetattr(&f).unwrap();
+    nix::sys::termios::cfmakeraw(&mut t);
+    nix::sys::termios::tcsetattr(&f, nix::sys::termios::SetArg::TCSANOW, &t).unwrap();
+    f
 }
