@@ -17,8 +17,10 @@ fn key(r: &Result<Record<'_>, CaptureError>) -> Key {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let streamed =
-        Reader::from_reader(std::io::Cursor::new(data.to_vec()), &CaptureOptions::default());
+    let streamed = Reader::from_reader(
+        std::io::Cursor::new(data.to_vec()),
+        &CaptureOptions::default(),
+    );
     // Compressed input is only unwrapped by the streaming reader, so the two
     // readers see different bytes: both run, nothing is compared (the
     // in-memory reader may still open the raw bytes, e.g. as text).

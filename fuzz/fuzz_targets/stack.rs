@@ -103,7 +103,12 @@ impl Node {
         let smbus = stack.add_bus(bus_config(me, SMBUS));
         let serial = stack.add_bus(bus_config(me, SERIAL));
         let peer = EIDS[1 - me];
-        let _ = stack.add_route(Route::endpoint(1, peer, smbus, PhysAddr::byte(PHYS[1 - me])));
+        let _ = stack.add_route(Route::endpoint(
+            1,
+            peer,
+            smbus,
+            PhysAddr::byte(PHYS[1 - me]),
+        ));
         let _ = stack.add_route(Route::range(1, 20, 40, serial, PhysAddr::NONE));
         Node {
             stack,
@@ -128,7 +133,11 @@ impl Node {
     fn check(&self) {
         let s = &self.stack;
         let sum: usize = self.buses.iter().map(|&b| s.tx_queue_len_on(b)).sum();
-        assert_eq!(s.tx_queue_len(), sum, "tx_queue_len is not the sum over buses");
+        assert_eq!(
+            s.tx_queue_len(),
+            sum,
+            "tx_queue_len is not the sum over buses"
+        );
         for &b in &self.removed {
             assert_eq!(s.tx_queue_len_on(b), 0, "packets queued on removed {b:?}");
         }
@@ -136,9 +145,19 @@ impl Node {
     }
 
     fn handed_out(&self, bus: BusId, before: usize) {
-        assert!(!self.removed.contains(&bus), "packet handed out for removed {bus:?}");
-        assert!(self.buses.contains(&bus), "packet handed out for unknown {bus:?}");
-        assert_eq!(self.stack.tx_queue_len() + 1, before, "poll dequeued not one packet");
+        assert!(
+            !self.removed.contains(&bus),
+            "packet handed out for removed {bus:?}"
+        );
+        assert!(
+            self.buses.contains(&bus),
+            "packet handed out for unknown {bus:?}"
+        );
+        assert_eq!(
+            self.stack.tx_queue_len() + 1,
+            before,
+            "poll dequeued not one packet"
+        );
     }
 
     fn deliver(&mut self) {
@@ -425,7 +444,10 @@ fuzz_target!(|data: &[u8]| {
                 let mut buf = [0u8; 64];
                 // A buffer too small for the packet leaves it queued.
                 let before = n.stack.tx_queue_len();
-                if n.stack.poll_transmit(&mut buf[..usize::from(inp.u8() % 64)]).is_some() {
+                if n.stack
+                    .poll_transmit(&mut buf[..usize::from(inp.u8() % 64)])
+                    .is_some()
+                {
                     assert_eq!(n.stack.tx_queue_len() + 1, before);
                 }
             }
