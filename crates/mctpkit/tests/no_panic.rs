@@ -3,7 +3,11 @@
 //! Feeds well over a million seeded random and mutated inputs through every
 //! binding's dissector, the message decoders and all three renderers (and,
 //! as they land, the capture readers and the serial deframer).
-//! Deterministic (fixed seed), so a failure reproduces;
+//! Each test runs twice: with its fixed seed (the same inputs every run)
+//! and with a seed that changes per run (`MCTPKIT_SEED`, decimal or `0x`
+//! hex, if set; else from the clock), printed at the start and in the
+//! failure message, so any failure reproduces with
+//! `MCTPKIT_SEED=<seed> cargo test -p mctpkit --test no_panic`.
 //! `MCTPKIT_NO_PANIC_ITERS` scales the run.
 
 use mctpkit::{dissect, render, BindingKind};
@@ -34,6 +38,55 @@ impl Rng {
     }
     fn byte(&mut self) -> u8 {
         self.next() as u8
+    }
+}
+
+/// This run's varying seed: `MCTPKIT_SEED` if set, else from the clock.
+fn run_seed() -> u64 {
+    match std::env::var("MCTPKIT_SEED") {
+        Ok(v) => {
+            let v = v.trim();
+            let parsed = match v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
+                Some(hex) => u64::from_str_radix(&hex.replace('_', ""), 16),
+                None => v.replace('_', "").parse(),
+            };
+            parsed.unwrap_or_else(|e| panic!("MCTPKIT_SEED={v:?}: {e}"))
+        }
+        Err(_) => {
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            // Nanoseconds mixed with the process id: two runs in the same
+            // instant still differ.
+            (t.as_nanos() as u64) ^ (u64::from(std::process::id()) << 40)
+        }
+    }
+}
+
+/// Run `body` with the test's fixed seed, then with this run's seed mixed
+/// with the fixed one (one printed seed reproduces every test). A failure
+/// names the seed and how to rerun it.
+fn with_seeds(test: &str, fixed: u64, body: impl Fn(&mut Rng)) {
+    let varying = run_seed();
+    eprintln!("{test}: fixed seed {fixed:#018x}, MCTPKIT_SEED={varying:#018x}");
+    for (what, seed) in [("fixed seed", fixed), ("MCTPKIT_SEED", varying ^ fixed)] {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&mut Rng(seed))));
+        if let Err(e) = r {
+            let msg = e
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| e.downcast_ref::<&str>().copied())
+                .unwrap_or("(non-string panic)");
+            let rerun = if what == "MCTPKIT_SEED" {
+                format!("MCTPKIT_SEED={varying:#018x} ")
+            } else {
+                String::new()
+            };
+            panic!(
+                "{test} failed with the {what} (rng seed {seed:#018x}): {msg}\n\
+                 reproduce: {rerun}cargo test -p mctpkit --test no_panic {test}"
+            );
+        }
     }
 }
 
@@ -153,26 +206,27 @@ fn iterations() -> usize {
 #[test]
 fn dissector_never_panics() {
     let seeds = seeds();
-    let mut rng = Rng(0x6D63_7470_6B69_7421);
-    let mut buf = Vec::with_capacity(1024);
-    let mut line = String::with_capacity(4096);
-    let n = iterations();
-    for i in 0..n {
-        if i % 3 == 0 {
-            random(&mut rng, &mut buf);
-            exercise(BINDINGS[i % BINDINGS.len()], &buf, i % 16 == 0, &mut line);
-        } else {
-            let (own, seed) = &seeds[rng.below(seeds.len())];
-            mutate(&mut rng, seed, &mut buf);
-            // Mostly decode a seed with its own binding, sometimes with another.
-            let binding = if rng.below(4) != 0 {
-                *own
+    with_seeds("dissector_never_panics", 0x6D63_7470_6B69_7421, |rng| {
+        let mut buf = Vec::with_capacity(1024);
+        let mut line = String::with_capacity(4096);
+        let n = iterations();
+        for i in 0..n {
+            if i % 3 == 0 {
+                random(rng, &mut buf);
+                exercise(BINDINGS[i % BINDINGS.len()], &buf, i % 16 == 0, &mut line);
             } else {
-                BINDINGS[rng.below(BINDINGS.len())]
-            };
-            exercise(binding, &buf, i % 16 == 0, &mut line);
+                let (own, seed) = &seeds[rng.below(seeds.len())];
+                mutate(rng, seed, &mut buf);
+                // Mostly decode a seed with its own binding, sometimes with another.
+                let binding = if rng.below(4) != 0 {
+                    *own
+                } else {
+                    BINDINGS[rng.below(BINDINGS.len())]
+                };
+                exercise(binding, &buf, i % 16 == 0, &mut line);
+            }
         }
-    }
+    });
 }
 
 /// The capture readers (pcap, pcapng, text) and the analyser on mutated
@@ -190,28 +244,33 @@ fn capture_readers_and_analyser_never_panic() {
         .collect();
     seeds.sort();
     assert!(seeds.len() >= 4, "capture fixtures missing");
-    let mut rng = Rng(0x0063_6170_7475_7265);
-    let mut buf = Vec::new();
-    let n = (iterations() / 20).max(1000);
-    for i in 0..n {
-        if i % 4 == 0 {
-            random(&mut rng, &mut buf);
-        } else {
-            let seed = &seeds[rng.below(seeds.len())];
-            mutate(&mut rng, seed, &mut buf);
-        }
-        let Ok(cap) = Capture::from_bytes(buf.clone()) else {
-            continue;
-        };
-        let mut analyzer = Analyzer::new(AnalyzerOptions::default());
-        for rec in cap.records().take(10_000) {
-            match rec {
-                Ok(r) => analyzer.push(&r, &mut ()),
-                Err(e) => analyzer.capture_error(&e, &mut ()),
+    with_seeds(
+        "capture_readers_and_analyser_never_panic",
+        0x0063_6170_7475_7265,
+        |rng| {
+            let mut buf = Vec::new();
+            let n = (iterations() / 20).max(1000);
+            for i in 0..n {
+                if i % 4 == 0 {
+                    random(rng, &mut buf);
+                } else {
+                    let seed = &seeds[rng.below(seeds.len())];
+                    mutate(rng, seed, &mut buf);
+                }
+                let Ok(cap) = Capture::from_bytes(buf.clone()) else {
+                    continue;
+                };
+                let mut analyzer = Analyzer::new(AnalyzerOptions::default());
+                for rec in cap.records().take(10_000) {
+                    match rec {
+                        Ok(r) => analyzer.push(&r, &mut ()),
+                        Err(e) => analyzer.capture_error(&e, &mut ()),
+                    }
+                }
+                analyzer.finish(&mut ());
             }
-        }
-        analyzer.finish(&mut ());
-    }
+        },
+    );
 }
 
 /// The streaming serial deframer on random chunks of random, mutated and
@@ -222,33 +281,56 @@ fn serial_deframer_never_panics() {
     use mctpkit_wire::binding::serial::{Deframer, Event, Options};
 
     let valid = mctpkit::hex::parse_hex("7e 01 07 01 09 08 c8 00 80 02 00 00 7e").unwrap();
-    let mut rng = Rng(0x7365_7269_616c_0001);
-    let mut buf = Vec::new();
-    for opts in [Options::default(), Options::lenient()] {
-        let mut d = Deframer::new(opts);
-        for i in 0..(iterations() / 10).max(1000) {
-            match i % 3 {
-                0 => random(&mut rng, &mut buf),
-                1 => mutate(&mut rng, &valid, &mut buf),
-                _ => {
-                    buf.clear();
-                    buf.extend_from_slice(&valid);
-                }
-            }
-            // Feed in random-sized chunks.
-            let mut rest = &buf[..];
-            while !rest.is_empty() {
-                let take = 1 + rng.below(rest.len());
-                let (chunk, tail) = rest.split_at(take);
-                let mut p = d.push(chunk);
-                while let Some(ev) = p.next_event() {
-                    if let Event::Frame(f) = ev {
-                        assert!(f.packet.len() <= 255);
+    with_seeds(
+        "serial_deframer_never_panics",
+        0x7365_7269_616c_0001,
+        |rng| {
+            let mut buf = Vec::new();
+            for opts in [Options::default(), Options::lenient()] {
+                let mut d = Deframer::new(opts);
+                for i in 0..(iterations() / 10).max(1000) {
+                    match i % 3 {
+                        0 => random(rng, &mut buf),
+                        1 => mutate(rng, &valid, &mut buf),
+                        _ => {
+                            buf.clear();
+                            buf.extend_from_slice(&valid);
+                        }
+                    }
+                    // Feed in random-sized chunks.
+                    let mut rest = &buf[..];
+                    while !rest.is_empty() {
+                        let take = 1 + rng.below(rest.len());
+                        let (chunk, tail) = rest.split_at(take);
+                        let mut p = d.push(chunk);
+                        while let Some(ev) = p.next_event() {
+                            if let Event::Frame(f) = ev {
+                                assert!(f.packet.len() <= 255);
+                            }
+                        }
+                        assert!(p.remaining().is_empty());
+                        rest = tail;
                     }
                 }
-                assert!(p.remaining().is_empty());
-                rest = tail;
             }
-        }
-    }
+        },
+    );
+}
+
+/// A failure names the seed and the command that reproduces it.
+#[test]
+#[should_panic(expected = "reproduce: cargo test -p mctpkit --test no_panic seeded")]
+fn a_failure_names_its_seed() {
+    with_seeds("seeded", 0x1234, |rng| {
+        assert_ne!(rng.0, 0x1234, "the fixed seed fails");
+    });
+}
+
+/// The varying seed's run is reported with the `MCTPKIT_SEED` to set.
+#[test]
+#[should_panic(expected = "failed with the MCTPKIT_SEED")]
+fn a_failure_with_the_run_seed_names_it() {
+    with_seeds("seeded", 0x1234, |rng| {
+        assert_eq!(rng.0, 0x1234, "only the fixed seed passes");
+    });
 }
