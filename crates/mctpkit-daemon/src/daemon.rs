@@ -191,6 +191,8 @@ struct State {
     monitors: usize,
     targets: Vec<ClientId>,
     frame: Vec<u8>,
+    /// The last packet sent, for the capture and monitors.
+    seen: Vec<u8>,
 }
 
 fn wall() -> Timestamp {
@@ -278,13 +280,14 @@ impl State {
         }
         let mut targets = std::mem::take(&mut self.targets);
         self.demux.recipients(m, &mut targets);
-        if !targets.is_empty() {
+        if let Some((&last, rest)) = targets.split_last() {
             let mut d = Vec::with_capacity(1 + m.data.len());
             d.push(m.src);
             d.extend_from_slice(&m.data);
-            for &id in &targets {
+            for &id in rest {
                 self.queue_for_client(id, d.clone());
             }
+            self.queue_for_client(last, d);
         }
         let answered = m.owner.is_some_and(|o| self.clients.contains_key(&o.0));
         if !answered {
@@ -295,11 +298,12 @@ impl State {
                     .filter(|(_, c)| c.dialect == Dialect::Tagged && c.sub.takes(m))
                     .map(|(&id, _)| id),
             );
-            if !targets.is_empty() {
+            if let Some((&last, rest)) = targets.split_last() {
                 let d = tagged::message(m);
-                for &id in &targets {
+                for &id in rest {
                     self.queue_for_client(id, d.clone());
                 }
+                self.queue_for_client(last, d);
             }
         }
         self.targets = targets;
@@ -554,26 +558,33 @@ impl State {
             if !room {
                 break;
             }
-            let mut packet = Vec::new();
-            let got = self
-                .stack
-                .poll_transmit_with_on(bus, |_, p| packet.extend_from_slice(p));
-            if got.is_none() {
-                break;
-            }
-            self.capture_packet(bus, Direction::Outgoing, &packet);
-            match &self.buses[i].tx {
-                None => self.counters.null_bus_packets += 1,
-                Some(tx) => {
-                    let framing = Framing::for_addresses(self.buses[i].kind, &[], &[]);
-                    self.frame.resize(2 * packet.len() + 16, 0);
-                    match framing.emit(&packet, &mut self.frame) {
-                        Ok(n) => {
-                            let _ = tx.try_send(self.frame[..n].to_vec());
-                        }
-                        Err(e) => eprintln!("mctpkit daemon: framing: {e}"),
-                    }
+            // Framed straight from the stack's queue; the bare packet is
+            // copied only when a capture or a monitor wants it.
+            let want = self.capture.is_some() || self.monitors > 0;
+            let framing = Framing::for_addresses(self.buses[i].kind, &[], &[]);
+            let (frame, seen) = (&mut self.frame, &mut self.seen);
+            seen.clear();
+            let got = self.stack.poll_transmit_with_on(bus, |_, p| {
+                if want {
+                    seen.extend_from_slice(p);
                 }
+                frame.resize(2 * p.len() + 16, 0);
+                framing.emit(p, frame)
+            });
+            let Some(framed) = got else {
+                break;
+            };
+            if want {
+                let seen = std::mem::take(&mut self.seen);
+                self.capture_packet(bus, Direction::Outgoing, &seen);
+                self.seen = seen;
+            }
+            match (&self.buses[i].tx, framed) {
+                (None, _) => self.counters.null_bus_packets += 1,
+                (Some(tx), Ok(n)) => {
+                    let _ = tx.try_send(self.frame[..n].to_vec());
+                }
+                (Some(_), Err(e)) => eprintln!("mctpkit daemon: framing: {e}"),
             }
         }
     }
@@ -894,6 +905,7 @@ pub async fn run_with(cfg: DaemonConfig, inherited: Option<socket2::Socket>) -> 
         monitors: 0,
         targets: Vec::new(),
         frame: Vec::new(),
+        seen: Vec::new(),
         cfg,
     };
     st.log(format_args!(

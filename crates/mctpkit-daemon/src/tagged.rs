@@ -23,7 +23,7 @@
 //! bit 7 (REPORT) asks for a SEND reply even on success, carrying the tag
 //! used. A SEND without REPORT is answered only when it fails.
 
-use mctpkit_stack::{Message, NetworkId, Owner, SendError, TagMode, TagRelease};
+use mctpkit_stack::{Message, NetworkId, SendError, TagMode, TagRelease};
 
 pub use mctpkit_socket::protocol::{op, spec_of, tagspec, Status};
 
@@ -192,11 +192,6 @@ impl Subscription {
         }
         self.types.contains(&t)
     }
-}
-
-/// The owner cookie of a tag-aware client.
-pub fn owner(id: u64) -> Owner {
-    Owner(id)
 }
 
 #[cfg(test)]

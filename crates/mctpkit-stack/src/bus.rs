@@ -166,9 +166,6 @@ impl Stack {
             events.push_back(e.released(TagRelease::BusRemoved))
         });
         crate::bus_owner::release_bus(self, bus);
-        if let Some(d) = self.pending_bridge.as_mut() {
-            d.retain(|&x| x != bus);
-        }
         self.events.push_back(Event::BusRemoved { bus });
         Some(b.cfg)
     }

@@ -393,6 +393,14 @@ pub(crate) fn bridge_eid_assigned(s: &mut Stack, bus: BusId, eid: u8) {
 /// Allocate Endpoint IDs gave this bridge a pool on `upstream`: become bus
 /// owner of the other buses once the response is queued.
 pub(crate) fn bridge_pool_allocated(s: &mut Stack, upstream: BusId) {
+    s.pending_bridge = Some(upstream);
+}
+
+/// Run the bridge work decided while answering a control request.
+pub(crate) fn run_pending_bridge(s: &mut Stack, now: Millis) {
+    let Some(upstream) = s.pending_bridge.take() else {
+        return;
+    };
     let Some(net) = s.bus(upstream).map(|b| b.net) else {
         return;
     };
@@ -401,21 +409,9 @@ pub(crate) fn bridge_pool_allocated(s: &mut Stack, upstream: BusId) {
         .filter(|(id, b)| *id != upstream && b.net == net)
         .map(|(id, _)| id)
         .collect();
-    s.pending_bridge = Some(downstream);
-}
-
-/// Run the bridge work decided while answering a control request.
-pub(crate) fn run_pending_bridge(s: &mut Stack, now: Millis) {
-    let Some(downstream) = s.pending_bridge.take() else {
-        return;
-    };
     let Some((start, size)) = s.pool_alloc.filter(|p| p.1 > 0) else {
         return;
     };
-    let net = downstream
-        .first()
-        .and_then(|&b| s.bus(b))
-        .map_or(1, |b| b.net);
     // A configuration set beforehand is the template (attempts, sub-pool
     // size); the pool replaces its range.
     let template = s.req.bo.cfg.unwrap_or(BusOwnerConfig {

@@ -191,7 +191,7 @@ impl Stack {
         let key = Key::from_header(net, dst, src, flags);
         const SINGLE: u8 = mctp::flags::SOM | mctp::flags::EOM;
         if flags & SINGLE == SINGLE && !self.reasm.any_active() {
-            if let Some(r) = self.single_packet(now, key, payload, bus, phys, learns) {
+            if let Some(r) = self.single_packet(key, payload, bus, phys, learns) {
                 return r;
             }
         }
@@ -215,7 +215,6 @@ impl Stack {
     #[inline(always)]
     fn single_packet(
         &mut self,
-        now: Millis,
         key: Key,
         payload: &[u8],
         bus: BusId,
@@ -244,7 +243,6 @@ impl Stack {
             self.tags.answered(i);
             Some(o)
         };
-        let _ = now;
         if self.deliver.len() >= self.cfg.deliver_queue {
             return Some(self.dropped(DropReason::DeliverQueueFull));
         }

@@ -55,8 +55,8 @@ pub struct Stack {
     /// Bumped when a bus is added or removed (invalidates `egress_cache`).
     pub(crate) bus_generation: u64,
     /// Bridge policy work decided while answering a control request, run
-    /// once its response is queued: the buses to enumerate.
-    pub(crate) pending_bridge: Option<Vec<BusId>>,
+    /// once its response is queued: the upstream bus the pool came on.
+    pub(crate) pending_bridge: Option<BusId>,
 }
 
 impl Stack {
