@@ -253,6 +253,26 @@ mod tests {
         }
     }
 
+    /// Arbitrary client datagrams never panic the decoders of either
+    /// dialect (seeded, so a failure reproduces).
+    #[test]
+    fn arbitrary_datagrams_do_not_panic() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut demux = crate::upstream::Demux::new(crate::upstream::Policy::default());
+        demux.connect(1);
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 24) as usize;
+            let d: Vec<u8> = (0..len)
+                .map(|i| (x >> (i % 8 * 8)) as u8 ^ i as u8)
+                .collect();
+            let _ = parse(&d);
+            let _ = demux.datagram(1, 1, 8, &d);
+        }
+    }
+
     #[test]
     fn message_layout() {
         let m = Message {
